@@ -1,0 +1,66 @@
+/**
+ * The environment contract, following Gymnasium: `reset({ seed })` → `{ obs, info }` and
+ * `step(action)` → `{ obs, reward, terminated, truncated, info }`. Envs speak plain typed arrays
+ * and never see tensors.
+ *
+ * Reference: Gymnasium `Env` API (Farama Foundation), https://gymnasium.farama.org/api/env/
+ *
+ * @module
+ */
+import type { Rng } from "../lib/rng.ts";
+
+/** A box space: every element i lies in [low[i], high[i]]. */
+export interface Box {
+  shape: number[];
+  low: Float32Array;
+  high: Float32Array;
+}
+
+/** Extra per-step or per-reset facts, as numbers (e.g. `x_velocity`). */
+export type Info = Record<string, number>;
+
+/** Options for {@link Env.reset}. */
+export interface ResetOptions {
+  /** Reseeds the env's own generator before drawing the start state. */
+  seed?: number;
+  /** Env-specific reset options (Pendulum: `x_init`, `y_init`). */
+  options?: Record<string, number>;
+}
+
+/** What {@link Env.reset} returns. `obs` is owned by the caller. */
+export interface ResetResult {
+  obs: Float32Array;
+  info: Info;
+}
+
+/** What {@link Env.step} returns. `obs` is owned by the caller. */
+export interface StepResult {
+  obs: Float32Array;
+  reward: number;
+  /** The MDP reached a terminal state: do not bootstrap. */
+  terminated: boolean;
+  /** The episode was cut short (time limit): bootstrap from V(obs). */
+  truncated: boolean;
+  info: Info;
+}
+
+/** A single environment. */
+export interface Env {
+  readonly id: string;
+  readonly observationSpace: Box;
+  readonly actionSpace: Box;
+  reset(opts?: ResetOptions): ResetResult;
+  /** Throws on a wrong-length or non-finite action, leaving the state unchanged. */
+  step(action: Float32Array): StepResult;
+  /** The exact simulator state, a fresh copy. */
+  getState(): Float64Array;
+  /** Restores a state from {@link Env.getState}; the continuation is then identical. */
+  setState(state: Float64Array): void;
+  /** Frees native or wasm memory; the env is unusable afterwards. */
+  close(): void;
+}
+
+/** Shared options for envs: the generator for reset draws (defaults to a seed-0 one). */
+export interface EnvOptions {
+  rng?: Rng;
+}
