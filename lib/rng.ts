@@ -81,7 +81,9 @@ export class Rng {
 
   /** An integer in [0, n). */
   int(n: number): number {
-    if (!(Number.isInteger(n) && n > 0)) throw new Error(`Rng.int needs a positive integer n, got ${n}`);
+    if (!(Number.isInteger(n) && n > 0)) {
+      throw new Error(`Rng.int needs a positive integer n, got ${n}`);
+    }
     return Math.floor(this.uniform() * n);
   }
 
@@ -114,7 +116,10 @@ export class Rng {
 
   /** Restores a state saved by {@link Rng.state}; the stream then continues identically. */
   setState(state: RngState): void {
-    if (!Array.isArray(state) || state.length !== 4 || !state.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)) {
+    if (
+      !Array.isArray(state) || state.length !== 4 ||
+      !state.every((w) => Number.isInteger(w) && w >= 0 && w < 2 ** 32)
+    ) {
       throw new Error(`Rng.setState expects 4 uint32 words, got ${JSON.stringify(state)}`);
     }
     [this.#a, this.#b, this.#c, this.#d] = state;

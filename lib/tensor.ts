@@ -1,0 +1,236 @@
+/**
+ * Tensor: a dense row-major array with a shape, a lazily allocated gradient, and the tape that
+ * reverse-mode differentiation walks.
+ *
+ * Every differentiable op builds its output, then calls {@link record} with its inputs and a
+ * backward closure. `loss.backward()` orders the recorded graph topologically and runs each closure
+ * once, in reverse, accumulating into `.grad` (gradients add up: one owner zeroes them).
+ * {@link noGrad} turns recording off, so rollouts pay for the forward pass only.
+ *
+ * Reference: A. Griewank and A. Walther, *Evaluating Derivatives* (2008), ch. 3; micrograd.
+ *
+ * @module
+ */
+import { type NdArray, ndarray } from "./deps.ts";
+
+/** Element storage: `Float32Array` for training, `Float64Array` for gradient checks. */
+export type Storage = Float32Array | Float64Array;
+
+/** A backward closure: reads the output gradient `gy` and adds into the inputs' `.grad`. */
+export type Backward = (gy: Storage) => void;
+
+let gradDepth = 0; // > 0 inside noGrad
+
+/**
+ * A row-major n-d array of `Float32Array` (or `Float64Array`) data with an optional gradient.
+ *
+ * @example
+ * ```ts
+ * import { Tensor } from "./tensor.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * const x = Tensor.from([[1, 2, 3], [4, 5, 6]]);
+ * deepStrictEqual(x.shape, [2, 3]);
+ * deepStrictEqual(x.toArray(), [1, 2, 3, 4, 5, 6]);
+ * ```
+ */
+export class Tensor {
+  /** The elements, row-major. */
+  data: Storage;
+  /** The sizes of each axis. */
+  readonly shape: readonly number[];
+  /** Whether gradients flow into this tensor (parameters, and anything computed from them). */
+  requiresGrad: boolean;
+  /** An optional stable name, e.g. `pi.0.weight`. */
+  name?: string;
+  #grad?: Storage;
+  #parents?: Tensor[];
+  #backward?: Backward;
+
+  constructor(
+    data: Storage,
+    shape: readonly number[],
+    opts: { requiresGrad?: boolean; name?: string } = {},
+  ) {
+    const size = shape.reduce((a, b) => a * b, 1);
+    if (!shape.every((n) => Number.isInteger(n) && n >= 0)) {
+      throw new Error(`Tensor shape must be non-negative integers, got [${shape.join(", ")}]`);
+    }
+    if (size !== data.length) {
+      throw new Error(
+        `Tensor data has ${data.length} elements but shape [${shape.join(", ")}] needs ${size}`,
+      );
+    }
+    this.data = data;
+    this.shape = shape;
+    this.requiresGrad = opts.requiresGrad ?? false;
+    this.name = opts.name;
+  }
+
+  /** A tensor of zeros; `float64: true` gives `Float64Array` storage. */
+  static zeros(
+    shape: readonly number[],
+    opts: { float64?: boolean; requiresGrad?: boolean; name?: string } = {},
+  ): Tensor {
+    const n = shape.reduce((a, b) => a * b, 1);
+    return new Tensor(opts.float64 ? new Float64Array(n) : new Float32Array(n), shape, opts);
+  }
+
+  /** A tensor from nested arrays (shape inferred) or a flat array with an explicit shape. */
+  static from(
+    values: number[] | number[][],
+    shape?: readonly number[],
+    opts: { float64?: boolean; requiresGrad?: boolean } = {},
+  ): Tensor {
+    const flat = (values as (number | number[])[]).flat() as number[];
+    const inferred = Array.isArray(values[0])
+      ? [values.length, (values[0] as number[]).length]
+      : [values.length];
+    const data = opts.float64 ? Float64Array.from(flat) : Float32Array.from(flat);
+    return new Tensor(data, shape ?? inferred, opts);
+  }
+
+  /** The number of elements. */
+  get size(): number {
+    return this.data.length;
+  }
+
+  /** The gradient ∂loss/∂this, same storage type and length as `data`; zeros until backward. */
+  get grad(): Storage {
+    if (!this.#grad) {
+      this.#grad = new (this.data.constructor as Float32ArrayConstructor)(this.data.length);
+    }
+    return this.#grad;
+  }
+
+  /** Whether a gradient buffer has been allocated. */
+  get hasGrad(): boolean {
+    return this.#grad !== undefined;
+  }
+
+  /** Sets the gradient to zero (keeps the buffer). */
+  zeroGrad(): void {
+    this.#grad?.fill(0);
+  }
+
+  /** The single element of a size-1 tensor. */
+  item(): number {
+    if (this.size !== 1) {
+      throw new Error(`item() needs a tensor with 1 element, got shape [${this.shape.join(", ")}]`);
+    }
+    return this.data[0];
+  }
+
+  /** The elements as a plain array. */
+  toArray(): number[] {
+    return Array.from(this.data);
+  }
+
+  /** An `ndarray` view sharing this tensor's storage (strides are row-major). */
+  nd(): NdArray<Storage> {
+    return ndarray(this.data, this.shape as number[]);
+  }
+
+  /** A tensor sharing this one's data, cut off from the graph. */
+  detach(): Tensor {
+    return new Tensor(this.data, this.shape);
+  }
+
+  /** @internal Links this output to its inputs; see {@link record}. */
+  _link(parents: Tensor[], backward: Backward): void {
+    this.#parents = parents;
+    this.#backward = backward;
+    this.requiresGrad = true;
+  }
+
+  /**
+   * Reverse-mode sweep from this scalar: sets ∂this/∂this = 1 and runs every recorded backward
+   * closure once, in reverse topological order. The graph is released afterwards.
+   */
+  backward(): void {
+    if (this.size !== 1) {
+      throw new Error(`backward() needs a scalar loss, got shape [${this.shape.join(", ")}]`);
+    }
+    if (!this.#backward) {
+      throw new Error(
+        `backward(): this tensor is not on the tape; no input required a gradient, or it was built inside noGrad()`,
+      );
+    }
+    const order: Tensor[] = [];
+    const seen = new Set<Tensor>();
+    const stack: [Tensor, number][] = [[this, 0]];
+    seen.add(this);
+    while (stack.length) { // iterative post-order DFS
+      const top = stack[stack.length - 1];
+      const parents = top[0].#parents ?? [];
+      if (top[1] < parents.length) {
+        const p = parents[top[1]++];
+        if (p.#backward && !seen.has(p)) {
+          seen.add(p);
+          stack.push([p, 0]);
+        }
+      } else {
+        order.push(top[0]);
+        stack.pop();
+      }
+    }
+    this.grad[0] += 1;
+    for (let i = order.length - 1; i >= 0; i--) {
+      const t = order[i];
+      t.#backward!(t.grad);
+      t.#backward = undefined;
+      t.#parents = undefined;
+    }
+  }
+}
+
+/**
+ * Records `out = f(inputs)` on the tape with its backward closure, unless recording is off or no
+ * input requires a gradient. Returns `out`.
+ */
+export function record(out: Tensor, inputs: Tensor[], backward: Backward): Tensor {
+  if (gradDepth > 0) return out;
+  for (const x of inputs) {
+    if (x.requiresGrad) {
+      out._link(inputs, backward);
+      return out;
+    }
+  }
+  return out;
+}
+
+/**
+ * Runs `fn` with recording off: ops build no graph and hold no references.
+ *
+ * @example
+ * ```ts
+ * import { noGrad, Tensor } from "./tensor.ts";
+ * import { mul } from "./ops.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * const w = Tensor.from([2], undefined, { requiresGrad: true });
+ * const y = noGrad(() => mul(w, w));
+ * strictEqual(y.requiresGrad, false);
+ * ```
+ */
+export function noGrad<T>(fn: () => T): T {
+  gradDepth++;
+  try {
+    return fn();
+  } finally {
+    gradDepth--;
+  }
+}
+
+/** Whether ops currently record onto the tape. */
+export function isGradEnabled(): boolean {
+  return gradDepth === 0;
+}
+
+/** Formats a shape for error messages: `[64, 17]`. */
+export function fmtShape(shape: readonly number[]): string {
+  return `[${shape.join(", ")}]`;
+}
+
+/** Allocates storage of `x`'s type (Float32 or Float64) with `n` elements. */
+export function like(x: Tensor, n = x.size): Storage {
+  return new (x.data.constructor as Float32ArrayConstructor)(n);
+}

@@ -1,0 +1,123 @@
+import { deepStrictEqual, ok, throws } from "node:assert/strict";
+import { gradcheck } from "../../lib/gradcheck.ts";
+import * as op from "../../lib/ops.ts";
+import { Rng } from "../../lib/rng.ts";
+import { noGrad, Tensor } from "../../lib/tensor.ts";
+
+const rng = new Rng(1234);
+/** A float64 tensor of uniform draws in [lo, hi), kept at least `gap` away from each kink in `avoid`. */
+function rand(shape: number[], lo = -2, hi = 2, avoid: number[] = [], gap = 0.05): Tensor {
+  const n = shape.reduce((a, b) => a * b, 1);
+  const data = new Float64Array(n);
+  for (let i = 0; i < n; i++) {
+    let v: number;
+    do v = rng.uniform(lo, hi); while (avoid.some((k) => Math.abs(v - k) < gap));
+    data[i] = v;
+  }
+  return new Tensor(data, shape);
+}
+
+function check(name: string, fn: (...xs: Tensor[]) => Tensor, inputs: Tensor[]) {
+  const r = gradcheck(fn, inputs);
+  ok(r.ok, `${name}: ${r.message}`);
+}
+
+Deno.test("every op passes the float64 finite-difference check", () => {
+  const a = rand([4, 3]), b = rand([4, 3]), row = rand([3]), one = rand([1]);
+  const pos = rand([4, 3], 0.2, 3), nonzero = rand([4, 3], 0.5, 2);
+  for (const [name, f] of [["add", op.add], ["sub", op.sub], ["mul", op.mul]] as const) {
+    check(name, f, [a, b]);
+    check(`${name} row-broadcast`, f, [a, row]);
+    check(`${name} row-broadcast, left`, f, [row, a]);
+    check(`${name} scalar-broadcast`, f, [a, one]);
+  }
+  check("div", op.div, [a, nonzero]);
+  check("div row-broadcast", op.div, [a, rand([3], 0.5, 2)]);
+  check("div broadcast numerator", op.div, [row, nonzero]);
+  // min/max: keep the two arguments apart so no tie sits within ε.
+  const apart = new Tensor(b.data.map((v, i) => a.data[i] + (v > 0 ? 0.3 + v : v - 0.3)), b.shape);
+  check("minimum", op.minimum, [a, apart]);
+  check("maximum", op.maximum, [a, apart]);
+  check("minimum row-broadcast", op.minimum, [
+    rand([4, 3], -2, 2, [-0.5, 0.5, 1.5], 0.1),
+    new Tensor(Float64Array.from([-0.5, 0.5, 1.5]), [3]),
+  ]);
+  check("addScalar", (x) => op.addScalar(x, 0.7), [a]);
+  check("mulScalar", (x) => op.mulScalar(x, -1.3), [a]);
+  check("neg", op.neg, [a]);
+  check("exp", op.exp, [a]);
+  check("log", op.log, [pos]);
+  check("square", op.square, [a]);
+  check("relu", op.relu, [rand([4, 3], -2, 2, [0])]);
+  check("tanh", op.tanh, [a]);
+  check("clamp", (x) => op.clamp(x, -0.8, 1.1), [rand([5, 4], -2, 2, [-0.8, 1.1])]);
+  check("sum", (x) => op.sum(x), [a]);
+  check("sum last axis", (x) => op.sum(x, { axis: -1 }), [a]);
+  check("mean", (x) => op.mean(x), [a]);
+  check("mean last axis", (x) => op.mean(x, { axis: -1 }), [a]);
+  check("matmul", op.matmul, [rand([5, 4]), rand([4, 3])]);
+  check("linear", op.linear, [rand([5, 4]), rand([4, 3]), rand([3])]);
+  check("sliceCols", (x) => op.sliceCols(x, 1, 3), [rand([4, 5])]);
+  check("reused input (x·x + x)", (x) => op.add(op.mul(x, x), x), [a]);
+});
+
+Deno.test("forward values match hand-computed results", () => {
+  const x = Tensor.from([[1, -2], [3, 4]]);
+  deepStrictEqual(op.add(x, Tensor.from([10, 20])).toArray(), [11, 18, 13, 24]);
+  deepStrictEqual(op.sub(Tensor.from([1]), x).toArray(), [0, 3, -2, -3]);
+  deepStrictEqual(op.relu(x).toArray(), [1, 0, 3, 4]);
+  deepStrictEqual(op.clamp(x, -1, 2).toArray(), [1, -1, 2, 2]);
+  deepStrictEqual(op.sum(x, { axis: -1 }).toArray(), [-1, 7]);
+  deepStrictEqual(op.mean(x).toArray(), [1.5]);
+  deepStrictEqual(op.minimum(x, Tensor.from([2, 0])).toArray(), [1, -2, 2, 0]);
+  deepStrictEqual(op.maximum(x, Tensor.from([2, 0])).toArray(), [2, 0, 3, 4]);
+  deepStrictEqual(op.matmul(x, Tensor.from([[1, 0, 2], [0, 1, 1]])).toArray(), [
+    1,
+    -2,
+    0,
+    3,
+    4,
+    10,
+  ]);
+  deepStrictEqual(op.sliceCols(Tensor.from([[1, 2, 3], [4, 5, 6]]), 1, 3).toArray(), [2, 3, 5, 6]);
+});
+
+Deno.test("shape mismatches throw errors naming both shapes", () => {
+  throws(
+    () => op.matmul(Tensor.zeros([64, 17]), Tensor.zeros([16, 256])),
+    /Cannot matmul shapes \[64, 17\] and \[16, 256\]: inner sizes 17 and 16 differ/,
+  );
+  throws(
+    () => op.add(Tensor.zeros([4, 3]), Tensor.zeros([4])),
+    /Cannot add shapes \[4, 3\] and \[4\]/,
+  );
+  throws(
+    () => op.mul(Tensor.zeros([2, 3]), Tensor.zeros([3, 2])),
+    /Cannot mul shapes \[2, 3\] and \[3, 2\]/,
+  );
+  throws(
+    () => op.linear(Tensor.zeros([2, 3]), Tensor.zeros([3, 4]), Tensor.zeros([3])),
+    /bias of shape \[3\]/,
+  );
+  throws(
+    () => op.sliceCols(Tensor.zeros([2, 3]), 2, 5),
+    /Cannot slice columns 2:5 of shape \[2, 3\]/,
+  );
+  throws(() => new Tensor(new Float32Array(5), [2, 3]), /5 elements but shape \[2, 3\] needs 6/);
+});
+
+Deno.test("gradients accumulate across backward calls and noGrad records nothing", () => {
+  const w = Tensor.from([3], undefined, { requiresGrad: true });
+  op.sum(op.mul(w, w)).backward();
+  op.sum(op.mul(w, w)).backward();
+  deepStrictEqual(w.toArray(), [3]);
+  deepStrictEqual(Array.from(w.grad), [12]); // 2·(2w) accumulated
+  const y = noGrad(() => op.mul(w, w));
+  ok(!y.requiresGrad);
+  throws(() => op.sum(y).backward(), /backward\(\): this tensor is not on the tape/);
+});
+
+Deno.test("float32 stays float32 and float64 stays float64", () => {
+  ok(op.exp(Tensor.zeros([2])).data instanceof Float32Array);
+  ok(op.exp(Tensor.zeros([2], { float64: true })).data instanceof Float64Array);
+});
