@@ -24,6 +24,13 @@ export interface GradcheckOptions {
   atol?: number;
   /** Seed for the output weights w. Default 0. */
   seed?: number;
+  /**
+   * Check the given tensors themselves rather than float64 copies passed to `fn`: their data is
+   * switched to float64 for the check and restored afterwards. Use it to audit a module through
+   * its parameters: `gradcheck(() => loss(model), model.parameters(), { inPlace: true })`.
+   * Default false.
+   */
+  inPlace?: boolean;
 }
 
 /** The outcome of {@link gradcheck}: `ok`, the worst error, and a message naming it. */

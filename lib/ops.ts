@@ -23,6 +23,7 @@
  * | matmul | A·W | Gy·Wᵀ, Aᵀ·Gy |
  * | linear | A·W + b | Gy·Wᵀ, Aᵀ·Gy, Σ_rows Gy |
  * | sliceCols | x[:, i:j] | 1 on the slice |
+ * | reshape | x | 1 |
  *
  * Binary ops broadcast a trailing suffix: `[B, D] ∘ [D]` (row), `[B, D] ∘ [1]` (scalar), either
  * way round. Element i of the output reads element `i mod size` of each input.
@@ -400,5 +401,19 @@ export function sliceCols(x: Tensor, start: number, end: number): Tensor {
   return record(y, [x], (gy) => {
     const g = x.grad;
     for (let i = 0; i < B; i++) for (let j = 0; j < D; j++) g[i * C + start + j] += gy[i * D + j]; // ∂y/∂x = 1 on the slice
+  });
+}
+
+/** y = x with a new shape of the same size (a copy). @param x differentiable */
+export function reshape(x: Tensor, shape: readonly number[]): Tensor {
+  if (shape.reduce((a, b) => a * b, 1) !== x.size) {
+    throw new Error(
+      `Cannot reshape ${fmtShape(x.shape)} (${x.size} elements) to ${fmtShape(shape)}`,
+    );
+  }
+  const y = new Tensor(x.data.slice(), shape);
+  return record(y, [x], (gy) => {
+    const g = x.grad;
+    for (let i = 0; i < g.length; i++) g[i] += gy[i]; // ∂y/∂x = 1
   });
 }
