@@ -68,7 +68,8 @@ type Kernel = (out: unknown, a: unknown, b: unknown) => void;
 
 function binary(name: string, a: Tensor, b: Tensor, kernel: Kernel): Tensor {
   const shape = broadcastShape(name, a, b);
-  const y = new Tensor(like(a.size >= b.size ? a : b), shape);
+  const wide = a.data instanceof Float64Array ? a : b; // float64 wins, so checks stay float64
+  const y = new Tensor(like(wide, shape.reduce((m, n) => m * n, 1)), shape);
   if (y.size) {
     kernel(viewOf(y.data, shape, stridesOf(shape)), stretched(a, shape), stretched(b, shape));
   }

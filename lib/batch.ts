@@ -1,0 +1,46 @@
+/**
+ * Minibatching: epochs × shuffled minibatches over a flat batch of B rows, and row gathers.
+ *
+ * Reference: CleanRL `ppo_continuous_action.py` (update epochs, minibatches).
+ *
+ * @module
+ */
+import type { Rng } from "./rng.ts";
+
+/**
+ * Calls `fn` with the row indices of each minibatch, for `epochs` passes over B rows, reshuffled
+ * with `rng` every epoch. B must divide into `minibatches` parts; the last part takes the remainder.
+ */
+export function forEachMinibatch(
+  B: number,
+  opts: { epochs: number; minibatches: number; rng: Rng },
+  fn: (idx: Uint32Array, epoch: number) => void,
+): void {
+  const { epochs, minibatches, rng } = opts;
+  if (!(Number.isInteger(minibatches) && minibatches >= 1 && minibatches <= B)) {
+    throw new Error(
+      `Cannot split a batch of ${B} rows into ${minibatches} minibatches: need 1 ≤ minibatches ≤ ${B}`,
+    );
+  }
+  const order = Uint32Array.from({ length: B }, (_, i) => i);
+  const size = Math.floor(B / minibatches);
+  for (let e = 0; e < epochs; e++) {
+    rng.shuffle(order);
+    for (let m = 0; m < minibatches; m++) {
+      fn(order.subarray(m * size, m === minibatches - 1 ? B : (m + 1) * size), e);
+    }
+  }
+}
+
+/** out[r, :] = src[idx[r], :] for rows of `width` elements. */
+export function gatherRows<T extends Float32Array | Float64Array>(
+  src: T,
+  idx: ArrayLike<number>,
+  width: number,
+): T {
+  const out = new (src.constructor as new (n: number) => T)(idx.length * width);
+  for (let r = 0; r < idx.length; r++) {
+    out.set(src.subarray(idx[r] * width, (idx[r] + 1) * width), r * width);
+  }
+  return out;
+}
