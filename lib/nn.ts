@@ -153,24 +153,3 @@ export class Mlp {
     return this.layers.flatMap((l) => l.parameters());
   }
 }
-
-/** Parameters as a JSON-able map name → numbers. */
-export function saveParameters(params: Tensor[]): Record<string, number[]> {
-  return Object.fromEntries(params.map((p) => [p.name ?? "", Array.from(p.data)]));
-}
-
-/** Loads a map from {@link saveParameters}; names and sizes must match exactly. */
-export function loadParameters(params: Tensor[], saved: Record<string, number[]>): void {
-  const want = params.map((p) => p.name).sort().join(", ");
-  const have = Object.keys(saved).sort().join(", ");
-  if (want !== have) throw new Error(`Parameter names differ: expected [${want}], got [${have}]`);
-  for (const p of params) {
-    const v = saved[p.name!];
-    if (!Array.isArray(v) || v.length !== p.size) {
-      throw new Error(
-        `Parameter ${p.name} has ${Array.isArray(v) ? v.length : "no"} values, expected ${p.size}`,
-      );
-    }
-    p.data.set(v);
-  }
-}

@@ -1,0 +1,199 @@
+/**
+ * Rollout collection: batched policy forward passes (no tape) over a vector env.
+ *
+ * - {@link collectGroups} (GRPO): N = (N/G) groups of G members; every member of a group starts
+ *   from one cloned state, then all run up to `horizon` steps; a member stops at its episode's end.
+ * - {@link collectSteps} (PPO): T steps of N autoresetting envs, with the values GAE needs.
+ *
+ * Arrays are time-major: [T, N] (and [T, N, S] / [T, N, D] for obs and actions).
+ * Actions are stored as sampled (unclipped); the env is stepped with them clipped to its box.
+ *
+ * Reference: Shao et al., DeepSeekMath (arXiv 2402.03300) §4.1 (groups of G outputs per prompt);
+ * CleanRL `ppo_continuous_action.py` for the PPO storage layout.
+ *
+ * @module
+ */
+import type { VectorEnv } from "../envs/vector.ts";
+import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
+import type { Rng } from "./rng.ts";
+import { noGrad, Tensor } from "./tensor.ts";
+
+/** Maps raw observations [B·S] to the policy's input (e.g. running normalization); identity by default. */
+export type ObsTransform = (obs: Float32Array, update: boolean) => Float32Array;
+
+/** Finished-episode statistics gathered during a rollout. */
+export interface EpisodeStats {
+  returns: number[];
+  lengths: number[];
+}
+
+/** What {@link collectGroups} returns. */
+export interface GroupRollout {
+  T: number;
+  N: number;
+  /** Policy inputs, [T, N, S]. */
+  obs: Float32Array;
+  /** Sampled actions, [T, N, D]. */
+  actions: Float32Array;
+  /** log π_old(a|s), [T, N]. */
+  logProbs: Float32Array;
+  /** Env rewards, [T, N]. */
+  rewards: Float64Array;
+  /** 1 while the member was running at t, [T, N]. */
+  running: Uint8Array;
+  episodes: EpisodeStats;
+}
+
+function clipInto(out: Float32Array, a: Float32Array, low: Float32Array, high: Float32Array): Float32Array {
+  const D = low.length;
+  for (let k = 0; k < a.length; k++) {
+    const d = k % D;
+    out[k] = a[k] < low[d] ? low[d] : a[k] > high[d] ? high[d] : a[k];
+  }
+  return out;
+}
+
+/**
+ * GRPO group rollouts: `resetGroups` clones each group leader's start state into its G members.
+ * @param venv N members with `autoreset: false`
+ */
+export function collectGroups(
+  venv: VectorEnv,
+  policy: GaussianMlpPolicy,
+  opts: { rng: Rng; groupSize: number; horizon: number; seed: number; transform?: ObsTransform },
+): GroupRollout {
+  const { rng, groupSize: G, horizon: T, seed, transform = (o) => o } = opts;
+  if (venv.autoreset) throw new Error("collectGroups needs a VectorEnv with autoreset: false");
+  const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
+  let raw = venv.resetGroups(G, { seed }).obs;
+  const out: GroupRollout = {
+    T,
+    N,
+    obs: new Float32Array(T * N * S),
+    actions: new Float32Array(T * N * D),
+    logProbs: new Float32Array(T * N),
+    rewards: new Float64Array(T * N),
+    running: new Uint8Array(T * N),
+    episodes: { returns: [], lengths: [] },
+  };
+  const running = new Uint8Array(N).fill(1);
+  const clipped = new Float32Array(N * D);
+  const { low, high } = venv.actionSpace;
+  for (let t = 0; t < T; t++) {
+    const x = transform(raw, true);
+    out.obs.set(x, t * N * S);
+    out.running.set(running, t * N);
+    const { actions, logProbs } = policy.act(x, rng);
+    out.actions.set(actions, t * N * D);
+    out.logProbs.set(logProbs, t * N);
+    const r = venv.step(clipInto(clipped, actions, low, high));
+    let any = 0;
+    for (let i = 0; i < N; i++) {
+      if (!running[i]) continue;
+      out.rewards[t * N + i] = r.rewards[i];
+      if (r.hasFinal[i]) {
+        running[i] = 0;
+        out.episodes.returns.push(r.episodeReturn[i]);
+        out.episodes.lengths.push(r.episodeLength[i]);
+      }
+      any |= running[i];
+    }
+    raw = r.obs;
+    if (!any) return trim(out, t + 1);
+  }
+  return out;
+}
+
+function trim(r: GroupRollout, T: number): GroupRollout {
+  const N = r.N, S = r.obs.length / (r.T * N), D = r.actions.length / (r.T * N);
+  return {
+    ...r,
+    T,
+    obs: r.obs.slice(0, T * N * S),
+    actions: r.actions.slice(0, T * N * D),
+    logProbs: r.logProbs.slice(0, T * N),
+    rewards: r.rewards.slice(0, T * N),
+    running: r.running.slice(0, T * N),
+  };
+}
+
+/** What {@link collectSteps} returns. */
+export interface StepRollout {
+  T: number;
+  N: number;
+  obs: Float32Array;
+  actions: Float32Array;
+  logProbs: Float32Array;
+  rewards: Float64Array;
+  /** V(s_t), [T, N]. */
+  values: Float32Array;
+  /** V(s_{t+1}) of the same episode (V(s_T) of the final obs when truncated), [T, N]. */
+  nextValues: Float32Array;
+  terminated: Uint8Array;
+  dones: Uint8Array;
+  episodes: EpisodeStats;
+  /** The policy input after the last step, [N, S], to continue from. */
+  lastObs: Float32Array;
+}
+
+/**
+ * T lockstep steps of an autoresetting vector env for PPO.
+ * @param firstObs the current raw observations [N, S] (from the previous rollout or a reset)
+ */
+export function collectSteps(
+  venv: VectorEnv,
+  policy: GaussianMlpPolicy,
+  critic: ValueMlp,
+  firstObs: Float32Array,
+  opts: { rng: Rng; steps: number; transform?: ObsTransform },
+): StepRollout {
+  const { rng, steps: T, transform = (o) => o } = opts;
+  const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
+  const value = (x: Float32Array) => noGrad(() => critic.forward(new Tensor(x, [x.length / S, S])).data);
+  const out: StepRollout = {
+    T,
+    N,
+    obs: new Float32Array(T * N * S),
+    actions: new Float32Array(T * N * D),
+    logProbs: new Float32Array(T * N),
+    rewards: new Float64Array(T * N),
+    values: new Float32Array(T * N),
+    nextValues: new Float32Array(T * N),
+    terminated: new Uint8Array(T * N),
+    dones: new Uint8Array(T * N),
+    episodes: { returns: [], lengths: [] },
+    lastObs: new Float32Array(N * S),
+  };
+  const clipped = new Float32Array(N * D);
+  const { low, high } = venv.actionSpace;
+  let x = transform(firstObs, true).slice();
+  for (let t = 0; t < T; t++) {
+    out.obs.set(x, t * N * S);
+    out.values.set(value(x), t * N);
+    const { actions, logProbs } = policy.act(x, rng);
+    out.actions.set(actions, t * N * D);
+    out.logProbs.set(logProbs, t * N);
+    const r = venv.step(clipInto(clipped, actions, low, high));
+    for (let i = 0; i < N; i++) {
+      const k = t * N + i;
+      out.rewards[k] = r.rewards[i];
+      out.terminated[k] = r.terminated[i];
+      out.dones[k] = r.hasFinal[i];
+      if (r.hasFinal[i]) {
+        out.episodes.returns.push(r.episodeReturn[i]);
+        out.episodes.lengths.push(r.episodeLength[i]);
+        if (!r.terminated[i]) {
+          out.nextValues[k] = value(transform(r.finalObs.slice(i * S, (i + 1) * S), false))[0]; // bootstrap V(s_T)
+        }
+      }
+    }
+    x = transform(r.obs, true).slice();
+    if (t > 0) {
+      for (let i = 0; i < N; i++) if (!out.dones[(t - 1) * N + i]) out.nextValues[(t - 1) * N + i] = out.values[t * N + i];
+    }
+  }
+  const last = value(x);
+  for (let i = 0; i < N; i++) if (!out.dones[(T - 1) * N + i]) out.nextValues[(T - 1) * N + i] = last[i];
+  out.lastObs = venv.buffers.obs.slice(0, N * S);
+  return out;
+}

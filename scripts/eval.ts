@@ -1,0 +1,87 @@
+/**
+ * Evaluate a checkpoint with the deterministic policy (the mean action) on fresh seeds.
+ *
+ *   deno task eval --checkpoint runs/Pendulum-v1_grpo_s1/checkpoint.json --episodes 10 --seed 0
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { makeEnv } from "../envs/registry.ts";
+import { RunningMeanStd } from "../envs/wrappers.ts";
+import { loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
+import type { Activation } from "../lib/nn.ts";
+import { GaussianMlpPolicy } from "../lib/policy.ts";
+import { Rng } from "../lib/rng.ts";
+
+/** Mean ± std (population) of the deterministic return over `episodes` episodes seeded seed, seed+1, …. */
+export async function evaluate(
+  policy: GaussianMlpPolicy,
+  opts: { env: string; episodes: number; seed: number; transform?: (obs: Float32Array) => Float32Array },
+): Promise<{ mean: number; std: number; returns: number[] }> {
+  const env = await makeEnv(opts.env);
+  const { low, high } = env.actionSpace;
+  const rng = new Rng(0); // unused: deterministic actions draw nothing
+  const returns: number[] = [];
+  try {
+    for (let e = 0; e < opts.episodes; e++) {
+      let { obs } = env.reset({ seed: opts.seed + e });
+      let total = 0;
+      for (;;) {
+        const { actions } = policy.act(opts.transform ? opts.transform(obs) : obs, rng, { deterministic: true });
+        for (let d = 0; d < actions.length; d++) actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
+        const r = env.step(actions);
+        total += r.reward;
+        obs = r.obs;
+        if (r.terminated || r.truncated) break;
+      }
+      returns.push(total);
+    }
+  } finally {
+    env.close();
+  }
+  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
+  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
+  return { mean, std, returns };
+}
+
+/** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */
+export async function main(argv: string[] = []): Promise<{ mean: number; std: number; returns: number[] }> {
+  const { values } = parseArgs({
+    args: argv,
+    options: { checkpoint: { type: "string" }, episodes: { type: "string", default: "10" }, seed: { type: "string", default: "0" } },
+  });
+  if (!values.checkpoint) throw new Error("eval: --checkpoint FILE is required");
+  const ckpt = await loadCheckpoint(values.checkpoint);
+  const args = ckpt.args as Record<string, string | number | boolean>;
+  const env = await makeEnv(String(args.env));
+  const S = env.observationSpace.shape[0], D = env.actionSpace.shape[0];
+  env.close();
+  const policy = new GaussianMlpPolicy(S, D, {
+    rng: new Rng(0),
+    hidden: String(args.hidden).split(",").map(Number),
+    activation: args.activation as Activation,
+    stateIndependentStd: Boolean(args.stateIndependentStd),
+  });
+  const names = new Set(policy.parameters().map((p) => p.name));
+  restoreParams(policy.parameters(), Object.fromEntries(Object.entries(ckpt.params).filter(([k]) => names.has(k))));
+  const obsStats = (ckpt.normalizers as { obs?: ReturnType<RunningMeanStd["stats"]> | null })?.obs;
+  let transform: ((o: Float32Array) => Float32Array) | undefined;
+  if (obsStats) {
+    const rms = new RunningMeanStd(S);
+    rms.setStats(obsStats);
+    transform = (o) => Float32Array.from(o, (x, k) => Math.max(-10, Math.min(10, (x - rms.mean[k % S]) / Math.sqrt(rms.var[k % S] + 1e-8))));
+  }
+  const episodes = Number(values.episodes), seed = Number(values.seed);
+  const r = await evaluate(policy, { env: String(args.env), episodes, seed, transform });
+  console.log(`${args.env} ${args.algo} step ${ckpt.step}: ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)} over ${episodes} episodes (seeds ${seed}…${seed + episodes - 1})`);
+  return r;
+}
+
+if (import.meta.main) {
+  try {
+    await main(Deno.args);
+  } catch (err) {
+    console.error(`eval: ${(err as Error).message}`);
+    Deno.exit(1);
+  }
+}
