@@ -57,7 +57,14 @@ export { Rng, type RngState } from "./lib/rng.ts";
 export { DiagGaussian, k3, kl } from "./lib/normal.ts";
 export { type Activation, Linear, Mlp, type MlpOptions, orthogonal } from "./lib/nn.ts";
 export { GaussianMlpPolicy, type PolicyOptions, ValueMlp } from "./lib/policy.ts";
-export { Adam, type AdamOptions, clipGradNorm, type Optimizer, SGD, zeroGrad } from "./lib/optim.ts";
+export {
+  Adam,
+  type AdamOptions,
+  clipGradNorm,
+  type Optimizer,
+  SGD,
+  zeroGrad,
+} from "./lib/optim.ts";
 export { lrSchedule, type Schedule, type ScheduleConfig } from "./lib/schedule.ts";
 
 // Environments

@@ -223,7 +223,7 @@ class HalfCheetah implements Env {
    */
   reset(opts: ResetOptions = {}): ResetResult {
     this.#alive("reset");
-    if (opts.seed !== undefined) this.#rng = new Rng(opts.seed);
+    if (opts.seed !== undefined) this.#rng.setState(new Rng(opts.seed).state()); // keep the caller's generator object
     const mj = this.#mj;
     const rng = this.#rng;
     mj.mj_resetData(this.#model, this.#data);

@@ -15,7 +15,13 @@ import { makeEnv } from "../envs/registry.ts";
 import { VectorEnv } from "../envs/vector.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { forEachMinibatch, gatherRows } from "../lib/batch.ts";
-import { checkpointPath, loadCheckpoint, paramsToRecord, restoreParams, saveRunCheckpoint } from "../lib/checkpoint.ts";
+import {
+  checkpointPath,
+  loadCheckpoint,
+  paramsToRecord,
+  restoreParams,
+  saveRunCheckpoint,
+} from "../lib/checkpoint.ts";
 import { adaptKlCoef, grpoLoss, type RefKl } from "../lib/grpo.ts";
 import { MetricsWriter, writeArgs } from "../lib/metrics.ts";
 import type { Activation } from "../lib/nn.ts";
@@ -87,7 +93,8 @@ const help: Record<keyof Config, string> = {
   algo: `algorithm (${algos.join(", ")})`,
   seed: "seed of the policy init, action sampling, minibatch order and env resets",
   totalSteps: "environment-step budget",
-  out: "run folder: args.json, metrics.csv/.jsonl, checkpoint.json (default runs/<env>_<algo>_s<seed>)",
+  out:
+    "run folder: args.json, metrics.csv/.jsonl, checkpoint.json (default runs/<env>_<algo>_s<seed>)",
   resume: "run folder to continue from its checkpoint.json",
   hidden: "hidden layer sizes, comma-separated",
   activation: "hidden nonlinearity (relu, tanh)",
@@ -120,7 +127,8 @@ const help: Record<keyof Config, string> = {
   clip: "PPO: ratio and value clip ε",
   vfCoef: "PPO: value-loss coefficient c_V",
   normAdv: "PPO: normalize advantages per minibatch",
-  normReward: "PPO: scale rewards by the running std of the discounted return (Gymnasium NormalizeReward)",
+  normReward:
+    "PPO: scale rewards by the running std of the discounted return (Gymnasium NormalizeReward)",
   checkpointEvery: "save checkpoint.json every this many updates (and at the end)",
   evalEpisodes: "deterministic evaluation episodes at the end (0: skip)",
   quiet: "print nothing but errors",
@@ -172,21 +180,60 @@ const base: Config = {
 
 /** Per-env, per-algo presets over {@link base}. */
 export const presets: Record<string, Partial<Config>> = {
-  "Pendulum-v1/grpo": { totalSteps: 200_000, gamma: 0.9, groups: 8, groupSize: 8, lr: 1e-3, epochs: 10, minibatches: 32 },
-  "Pendulum-v1/ppo": { totalSteps: 100_000, gamma: 0.9, numEnvs: 4, rolloutSteps: 1024, lr: 1e-3, epochs: 10, minibatches: 64 },
-  "HalfCheetah-v5/grpo": { totalSteps: 1_000_000, hidden: "256,256", activation: "relu", normObs: true, gamma: 0.99, horizon: 1000, lr: 3e-4 },
-  "HalfCheetah-v5/ppo": { totalSteps: 1_000_000, hidden: "256,256", activation: "relu", normObs: true, numEnvs: 1, rolloutSteps: 2048, lr: 3e-4, minibatches: 32 },
+  "Pendulum-v1/grpo": {
+    totalSteps: 200_000,
+    gamma: 0.9,
+    groups: 8,
+    groupSize: 8,
+    lr: 1e-3,
+    epochs: 10,
+    minibatches: 32,
+  },
+  "Pendulum-v1/ppo": {
+    totalSteps: 100_000,
+    gamma: 0.9,
+    numEnvs: 4,
+    rolloutSteps: 1024,
+    lr: 1e-3,
+    epochs: 10,
+    minibatches: 64,
+  },
+  "HalfCheetah-v5/grpo": {
+    totalSteps: 1_000_000,
+    hidden: "256,256",
+    activation: "relu",
+    normObs: true,
+    gamma: 0.99,
+    horizon: 1000,
+    lr: 3e-4,
+  },
+  "HalfCheetah-v5/ppo": {
+    totalSteps: 1_000_000,
+    hidden: "256,256",
+    activation: "relu",
+    normObs: true,
+    numEnvs: 1,
+    rolloutSteps: 2048,
+    lr: 3e-4,
+    minibatches: 32,
+  },
 };
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** Parses CLI flags into a full config: base ← preset(env, algo) ← flags. */
-export function parseConfig(argv: string[]): Config | "help" {
+/** Parses CLI flags into a full config (base ← preset(env, algo) ← flags) and the flags alone. */
+export function parseConfig(argv: string[]): { cfg: Config; flags: Partial<Config> } | "help" {
   const options = Object.fromEntries(
-    Object.entries(base).map(([k, v]) => [kebab(k), { type: typeof v === "boolean" ? "boolean" as const : "string" as const }]),
+    Object.entries(base).map((
+      [k, v],
+    ) => [kebab(k), { type: typeof v === "boolean" ? "boolean" as const : "string" as const }]),
   );
-  const { values } = parseArgs({ args: argv, options: { ...options, help: { type: "boolean", short: "h" } }, allowNegative: true });
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...options, help: { type: "boolean", short: "h" } },
+    allowNegative: true,
+  });
   if (values.help) return "help";
   const flags: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(values)) {
@@ -199,8 +246,13 @@ export function parseConfig(argv: string[]): Config | "help" {
     } else flags[key] = v;
   }
   const env = (flags.env as string) ?? base.env, algo = (flags.algo as string) ?? base.algo;
-  if (!(algos as readonly string[]).includes(algo)) throw new Error(`Unknown algo "${algo}": valid ones are ${algos.join(", ")}`);
-  return { ...base, ...presets[`${env}/${algo}`], ...flags } as Config;
+  if (!(algos as readonly string[]).includes(algo)) {
+    throw new Error(`Unknown algo "${algo}": valid ones are ${algos.join(", ")}`);
+  }
+  return {
+    cfg: { ...base, ...presets[`${env}/${algo}`], ...flags } as Config,
+    flags: flags as Partial<Config>,
+  };
 }
 
 function usage(): string {
@@ -208,8 +260,12 @@ function usage(): string {
     const d = base[k as keyof Config];
     return `  --${kebab(k).padEnd(24)} ${h} [default: ${d === "" ? "none" : d}]`;
   });
-  const pre = Object.entries(presets).map(([k, p]) => `  ${k}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`);
-  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets):\n${lines.join("\n")}\n\nPresets:\n${pre.join("\n")}\n`;
+  const pre = Object.entries(presets).map(([k, p]) =>
+    `  ${k}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
+  );
+  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets):\n${
+    lines.join("\n")
+  }\n\nPresets:\n${pre.join("\n")}\n`;
 }
 
 const mean = (xs: ArrayLike<number>) => {
@@ -225,25 +281,36 @@ const std = (xs: ArrayLike<number>) => {
 /** Stops a run whose loss or gradient became non-finite, naming the step and the term. */
 export class NonFiniteError extends Error {}
 
-function checkFinite(step: number, update: number, terms: Record<string, number>, gradNorm: number): void {
+function checkFinite(
+  step: number,
+  update: number,
+  terms: Record<string, number>,
+  gradNorm: number,
+): void {
   for (const [k, v] of Object.entries({ ...terms, grad_norm: gradNorm })) {
-    if (Number.isNaN(v) && k !== "grad_norm" && !["kl_old", "kl_ref", "entropy"].includes(k)) continue;
+    if (Number.isNaN(v) && k !== "grad_norm" && !["kl_old", "kl_ref", "entropy"].includes(k)) {
+      continue;
+    }
     if (!Number.isFinite(v) && !(Number.isNaN(v) && ["kl_old", "kl_ref", "entropy"].includes(k))) {
-      throw new NonFiniteError(`Non-finite ${k} = ${v} at global step ${step} (update ${update}); the last good checkpoint is kept`);
+      throw new NonFiniteError(
+        `Non-finite ${k} = ${v} at global step ${step} (update ${update}); the last good checkpoint is kept`,
+      );
     }
   }
 }
 
 /** Runs training; returns the final evaluation (mean ± std of the deterministic return). */
-export async function main(argv: string[] = []): Promise<{ evalMean: number; evalStd: number; params: Tensor[]; out: string }> {
+export async function main(
+  argv: string[] = [],
+): Promise<{ evalMean: number; evalStd: number; params: Tensor[]; out: string }> {
   const parsed = parseConfig(argv);
   if (parsed === "help") {
     console.log(usage());
     return { evalMean: NaN, evalStd: NaN, params: [], out: "" };
   }
-  let cfg = parsed;
+  let cfg = parsed.cfg;
   const resumed = cfg.resume ? await loadCheckpoint(checkpointPath(cfg.resume)) : undefined;
-  if (resumed) cfg = { ...(resumed.args as unknown as Config), resume: cfg.resume, quiet: cfg.quiet };
+  if (resumed) cfg = { ...(resumed.args as unknown as Config), ...parsed.flags }; // the saved run, then any flags given now
   const out = cfg.out || cfg.resume || `runs/${cfg.env}_${cfg.algo}_s${cfg.seed}`;
   const log = (s: string) => cfg.quiet || console.log(s);
 
@@ -263,9 +330,17 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
     stateIndependentStd: cfg.stateIndependentStd,
     initLogStd: cfg.initLogStd,
   });
-  const critic = isGrpo ? undefined : new ValueMlp(S, { rng: initRng, hidden, activation: cfg.activation as Activation });
+  const critic = isGrpo
+    ? undefined
+    : new ValueMlp(S, { rng: initRng, hidden, activation: cfg.activation as Activation });
   const reference = isGrpo && cfg.refCoef > 0
-    ? new GaussianMlpPolicy(S, D, { rng: new Rng(cfg.seed), hidden, activation: cfg.activation as Activation, stateIndependentStd: cfg.stateIndependentStd, initLogStd: cfg.initLogStd })
+    ? new GaussianMlpPolicy(S, D, {
+      rng: new Rng(cfg.seed),
+      hidden,
+      activation: cfg.activation as Activation,
+      stateIndependentStd: cfg.stateIndependentStd,
+      initLogStd: cfg.initLogStd,
+    })
     : undefined; // π_ref = the initial policy, frozen (same seed ⇒ same init)
   const params = [...policy.parameters(), ...(critic?.parameters() ?? [])];
   const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5 });
@@ -277,7 +352,9 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
   const stepsPerUpdate = isGrpo ? N * cfg.horizon : N * cfg.rolloutSteps;
   const totalUpdates = Math.max(1, Math.ceil(cfg.totalSteps / stepsPerUpdate));
   let globalStep = 0, update = 0, klBeta = cfg.klCoef;
-  let lastObs: Float32Array | undefined = isGrpo ? undefined : venv.reset({ seed: cfg.seed * 7919 }).obs.slice();
+  let lastObs: Float32Array | undefined = isGrpo
+    ? undefined
+    : venv.reset({ seed: cfg.seed * 7919 }).obs.slice();
 
   if (resumed) {
     restoreParams(params, resumed.params);
@@ -289,7 +366,12 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
     if (obsRms) obsRms.setStats(norms.obs);
     if (retRms) retRms.setStats(norms.ret);
     ({ step: globalStep, update } = resumed);
-    const extra = resumed.extra as { klBeta: number; envStates?: number[][]; lastObs?: number[]; discounted: number[] };
+    const extra = resumed.extra as {
+      klBeta: number;
+      envStates?: number[][];
+      lastObs?: number[];
+      discounted: number[];
+    };
     klBeta = extra.klBeta;
     discounted = Float64Array.from(extra.discounted);
     if (extra.envStates) extra.envStates.forEach((s, i) => envs[i].setState(Float64Array.from(s)));
@@ -303,7 +385,11 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
   const transform = (o: Float32Array, upd: boolean) => {
     if (!obsRms) return o;
     if (upd) obsRms.update(o);
-    return Float32Array.from(o, (x, k) => Math.max(-10, Math.min(10, (x - obsRms.mean[k % S]) / Math.sqrt(obsRms.var[k % S] + 1e-8))));
+    return Float32Array.from(
+      o,
+      (x, k) =>
+        Math.max(-10, Math.min(10, (x - obsRms.mean[k % S]) / Math.sqrt(obsRms.var[k % S] + 1e-8))),
+    );
   };
 
   const save = () =>
@@ -314,7 +400,11 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
       params: paramsToRecord(params),
       optimizer: optimizer.state(),
       normalizers: { obs: obsRms?.stats() ?? null, ret: retRms?.stats() ?? null },
-      rng: { act: actRng.state(), batch: batchRng.state(), ...Object.fromEntries(envRngs.map((r, i) => [`env${i}`, r.state()])) },
+      rng: {
+        act: actRng.state(),
+        batch: batchRng.state(),
+        ...Object.fromEntries(envRngs.map((r, i) => [`env${i}`, r.state()])),
+      },
       extra: {
         klBeta,
         envStates: isGrpo ? undefined : envs.map((e) => Array.from(e.getState())),
@@ -330,14 +420,24 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
       optimizer.lr = schedule(update, totalUpdates);
       const t0 = performance.now();
       let episodes: EpisodeStats;
-      let B: number, obs: Float32Array, actions: Float32Array, logProbOld: Float32Array, advantages: Float32Array;
+      let B: number,
+        obs: Float32Array,
+        actions: Float32Array,
+        logProbOld: Float32Array,
+        advantages: Float32Array;
       let returns: Float32Array | undefined, valuesOld: Float32Array | undefined;
       const row: Record<string, number> = {};
 
       // ---- rollout and advantages
       let t1: number;
       if (isGrpo) {
-        const ro = collectGroups(venv, policy, { rng: actRng, groupSize: cfg.groupSize, horizon: cfg.horizon, seed: cfg.seed * 1_000_003 + update * N, transform });
+        const ro = collectGroups(venv, policy, {
+          rng: actRng,
+          groupSize: cfg.groupSize,
+          horizon: cfg.horizon,
+          seed: cfg.seed * 1_000_003 + update * N,
+          transform,
+        });
         t1 = performance.now();
         episodes = ro.episodes;
         const adv = groupAdvantages(ro.rewards, ro.running, {
@@ -349,7 +449,10 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
         });
         const keep: number[] = []; // rows of running members (of kept groups)
         for (let k = 0; k < ro.running.length; k++) {
-          if (ro.running[k] && !(cfg.dropZeroStd && adv.zeroStdGroup[Math.floor((k % N) / cfg.groupSize)])) keep.push(k);
+          if (
+            ro.running[k] &&
+            !(cfg.dropZeroStd && adv.zeroStdGroup[Math.floor((k % N) / cfg.groupSize)])
+          ) keep.push(k);
         }
         B = keep.length;
         obs = gatherRows(ro.obs, keep, S);
@@ -359,17 +462,28 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
         const groupReturns = new Float64Array(N);
         for (let k = 0; k < ro.rewards.length; k++) groupReturns[k % N] += ro.rewards[k];
         row["reward"] = mean(groupReturns);
-        row["reward_std"] = mean(Array.from({ length: cfg.groups }, (_, g) => std(groupReturns.subarray(g * cfg.groupSize, (g + 1) * cfg.groupSize))));
+        row["reward_std"] = mean(
+          Array.from(
+            { length: cfg.groups },
+            (_, g) => std(groupReturns.subarray(g * cfg.groupSize, (g + 1) * cfg.groupSize)),
+          ),
+        );
         row["frac_reward_zero_std"] = adv.fracRewardZeroStd;
         globalStep += ro.running.reduce((a, b) => a + b, 0);
       } else {
-        const ro = collectSteps(venv, policy, critic!, lastObs!, { rng: actRng, steps: cfg.rolloutSteps, transform });
+        const ro = collectSteps(venv, policy, critic!, lastObs!, {
+          rng: actRng,
+          steps: cfg.rolloutSteps,
+          transform,
+        });
         t1 = performance.now();
         lastObs = ro.lastObs;
         episodes = ro.episodes;
         if (retRms) { // r ← r / √(Var[G] + ε), G_t = γ·G_{t−1} + r_t
           for (let t = 0; t < ro.T; t++) {
-            for (let i = 0; i < N; i++) discounted[i] = discounted[i] * cfg.gamma + ro.rewards[t * N + i];
+            for (let i = 0; i < N; i++) {
+              discounted[i] = discounted[i] * cfg.gamma + ro.rewards[t * N + i];
+            }
             retRms.update(discounted);
             const scale = 1 / Math.sqrt(retRms.var[0] + 1e-8);
             for (let i = 0; i < N; i++) {
@@ -378,14 +492,20 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
             }
           }
         }
-        const g = gae(ro.rewards, ro.values, ro.nextValues, ro.terminated, ro.dones, { numEnvs: N, gamma: cfg.gamma, lambda: cfg.gaeLambda });
+        const g = gae(ro.rewards, ro.values, ro.nextValues, ro.terminated, ro.dones, {
+          numEnvs: N,
+          gamma: cfg.gamma,
+          lambda: cfg.gaeLambda,
+        });
         B = ro.T * N;
         ({ obs, actions, logProbs: logProbOld } = ro);
         advantages = g.advantages;
         returns = g.returns;
         valuesOld = ro.values;
         const varR = std(returns) ** 2;
-        row["losses/explained_variance"] = varR > 0 ? 1 - std(Array.from(returns, (r, k) => r - valuesOld![k])) ** 2 / varR : NaN;
+        row["losses/explained_variance"] = varR > 0
+          ? 1 - std(Array.from(returns, (r, k) => r - valuesOld![k])) ** 2 / varR
+          : NaN;
         globalStep += B;
       }
       const t2 = performance.now();
@@ -393,8 +513,14 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
       // ---- epochs × minibatches
       const sums: Record<string, number> = {};
       let count = 0, maxKl = 0, gradNormSum = 0;
-      const oldDistAll = isGrpo && klBeta > 0 ? noGrad(() => policy.forward(new Tensor(obs, [B, S]))) : undefined;
-      forEachMinibatch(B, { epochs: cfg.epochs, minibatches: Math.min(cfg.minibatches, B), rng: batchRng }, (idx) => {
+      const oldDistAll = isGrpo && klBeta > 0
+        ? noGrad(() => policy.forward(new Tensor(obs, [B, S])))
+        : undefined;
+      forEachMinibatch(B, {
+        epochs: cfg.epochs,
+        minibatches: Math.min(cfg.minibatches, B),
+        rng: batchRng,
+      }, (idx) => {
         const mb = idx.length;
         const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
         const a = gatherRows(actions, idx, D), lpOld = gatherRows(logProbOld, idx, 1);
@@ -405,7 +531,13 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
         if (isGrpo) {
           const oldDist = oldDistAll && sliceDist(oldDistAll, idx, D);
           const refDist = reference && noGrad(() => reference.forward(x));
-          ({ loss, terms } = grpoLoss(dist, { actions: a, logProbOld: lpOld, advantages: adv, oldDist, refDist }, {
+          ({ loss, terms } = grpoLoss(dist, {
+            actions: a,
+            logProbOld: lpOld,
+            advantages: adv,
+            oldDist,
+            refDist,
+          }, {
             epsLow: cfg.epsLow,
             epsHigh: cfg.epsHigh,
             klOldCoef: klBeta,
@@ -425,7 +557,10 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
             advantages: adv,
             returns: gatherRows(returns!, idx, 1),
             valuesOld: gatherRows(valuesOld!, idx, 1),
-          }, { clip: cfg.clip, entCoef: cfg.entCoef, vfCoef: cfg.vfCoef }) as unknown as { loss: Tensor; terms: Record<string, number> });
+          }, { clip: cfg.clip, entCoef: cfg.entCoef, vfCoef: cfg.vfCoef }) as unknown as {
+            loss: Tensor;
+            terms: Record<string, number>;
+          });
         }
         loss.backward();
         const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity);
@@ -463,12 +598,24 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
         "time/update_ms": t3 - t2,
       });
       if (isGrpo) {
-        Object.assign(row, { kl_beta: klBeta, kl: avg("kl_ref"), "clip_ratio/low": avg("clip_low"), "clip_ratio/high": avg("clip_high") });
+        Object.assign(row, {
+          kl_beta: klBeta,
+          kl: avg("kl_ref"),
+          "clip_ratio/low": avg("clip_low"),
+          "clip_ratio/high": avg("clip_high"),
+        });
       } else {
-        Object.assign(row, { "losses/value_loss": avg("value_loss"), "losses/clipfrac": avg("clipfrac") });
+        Object.assign(row, {
+          "losses/value_loss": avg("value_loss"),
+          "losses/clipfrac": avg("clipfrac"),
+        });
       }
       metrics.write(row);
-      log(`step ${globalStep} update ${update}/${totalUpdates} return ${row["charts/episodic_return"].toFixed(1)} SPS ${row.SPS}`);
+      log(
+        `step ${globalStep} update ${update}/${totalUpdates} return ${
+          row["charts/episodic_return"].toFixed(1)
+        } SPS ${row.SPS}`,
+      );
       if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
     }
   } finally {
@@ -477,9 +624,17 @@ export async function main(argv: string[] = []): Promise<{ evalMean: number; eva
 
   // ---- final deterministic evaluation on fresh seeds
   if (cfg.evalEpisodes <= 0) return { evalMean: NaN, evalStd: NaN, params, out };
-  const ev = await evaluate(policy, { env: cfg.env, episodes: cfg.evalEpisodes, seed: 10_000 + cfg.seed, transform: obsRms ? (o) => transform(o, false) : undefined });
+  const ev = await evaluate(policy, {
+    env: cfg.env,
+    episodes: cfg.evalEpisodes,
+    seed: 10_000 + cfg.seed,
+    transform: obsRms ? (o) => transform(o, false) : undefined,
+  });
   log(`eval over ${cfg.evalEpisodes} episodes: ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
-  await Deno.writeTextFile(`${out}/eval.json`, JSON.stringify({ step: globalStep, ...ev }, null, 1));
+  await Deno.writeTextFile(
+    `${out}/eval.json`,
+    JSON.stringify({ step: globalStep, ...ev }, null, 1),
+  );
   return { evalMean: ev.mean, evalStd: ev.std, params, out };
 }
 
@@ -491,10 +646,18 @@ import type { DiagGaussian } from "../lib/normal.ts";
 import { DiagGaussian as Dist, kl } from "../lib/normal.ts";
 function sliceDist(d: DiagGaussian, idx: Uint32Array, D: number): DiagGaussian {
   const mu = new Tensor(gatherRows(d.mean.data as Float32Array, idx, D), [idx.length, D]);
-  const v = d.logVar.size === D ? d.logVar : new Tensor(gatherRows(d.logVar.data as Float32Array, idx, D), [idx.length, D]);
+  const v = d.logVar.size === D
+    ? d.logVar
+    : new Tensor(gatherRows(d.logVar.data as Float32Array, idx, D), [idx.length, D]);
   return new Dist(mu, v);
 }
-function klOldAll(old: DiagGaussian, policy: GaussianMlpPolicy, obs: Float32Array, B: number, S: number): Float32Array {
+function klOldAll(
+  old: DiagGaussian,
+  policy: GaussianMlpPolicy,
+  obs: Float32Array,
+  B: number,
+  S: number,
+): Float32Array {
   return kl(old, policy.forward(new Tensor(obs, [B, S]))).data as Float32Array;
 }
 

@@ -1,0 +1,118 @@
+import { deepStrictEqual, ok, rejects } from "node:assert/strict";
+import { checkpointPath, loadCheckpoint } from "../../lib/checkpoint.ts";
+import { readMetrics } from "../../lib/metrics.ts";
+import { main } from "../../scripts/train.ts";
+
+const tiny = [
+  "--hidden",
+  "16,16",
+  "--epochs",
+  "2",
+  "--minibatches",
+  "4",
+  "--eval-episodes",
+  "0",
+  "--quiet",
+  "--checkpoint-every",
+  "1",
+  "--lr-schedule",
+  "constant",
+];
+const grpo = [...tiny, "--groups", "2", "--group-size", "2", "--horizon", "50"]; // 200 steps per update
+const ppo = [...tiny, "--algo", "ppo", "--num-envs", "2", "--rollout-steps", "100"];
+const paramsOf = async (dir: string) => (await loadCheckpoint(checkpointPath(dir))).params;
+
+Deno.test("smoke: GRPO and PPO runs write args, metrics with standard names, and a checkpoint", async () => {
+  for (const [name, args] of [["grpo", grpo], ["ppo", ppo]] as const) {
+    const dir = await Deno.makeTempDir();
+    await main([...args, "--total-steps", "400", "--out", dir]);
+    const rows = readMetrics(dir);
+    deepStrictEqual(rows.length, 2, name);
+    for (
+      const k of [
+        "global_step",
+        "charts/episodic_return",
+        "losses/approx_kl",
+        "grad_norm",
+        "SPS",
+        "charts/learning_rate",
+      ]
+    ) {
+      ok(k in rows[0], `${name}: metrics lack ${k}`);
+    }
+    if (name === "grpo") ok("frac_reward_zero_std" in rows[0] && "kl_beta" in rows[0]);
+    else ok("losses/value_loss" in rows[0] && "losses/clipfrac" in rows[0]);
+    deepStrictEqual((await loadCheckpoint(checkpointPath(dir))).step, 400);
+    ok(JSON.parse(await Deno.readTextFile(`${dir}/args.json`)).algo === name);
+  }
+});
+
+Deno.test("resume is exact: 2 runs of 1k steps with a resume equal one 2k run, bit for bit (GRPO and PPO)", async () => {
+  for (const args of [grpo, ppo]) {
+    const straight = await Deno.makeTempDir(), split = await Deno.makeTempDir();
+    await main([...args, "--total-steps", "2000", "--out", straight]);
+    await main([...args, "--total-steps", "1000", "--out", split]);
+    await main(["--resume", split, "--total-steps", "2000", "--quiet"]);
+    deepStrictEqual(await paramsOf(split), await paramsOf(straight));
+    deepStrictEqual(
+      readMetrics(split).map((r) => r.global_step),
+      readMetrics(straight).map((r) => r.global_step),
+    );
+  }
+});
+
+Deno.test("a non-finite loss stops the run naming the step and term, and keeps the last good checkpoint", async () => {
+  const dir = await Deno.makeTempDir();
+  await main([...grpo, "--total-steps", "200", "--out", dir]);
+  const good = await Deno.readTextFile(checkpointPath(dir));
+  await rejects(
+    main([
+      "--resume",
+      dir,
+      "--total-steps",
+      "4000",
+      "--lr",
+      "1e38",
+      "--max-grad-norm",
+      "0",
+      "--quiet",
+    ]),
+    /Non-finite .* at global step \d+ \(update \d+\)/,
+  );
+  const after = await loadCheckpoint(checkpointPath(dir)); // still loads: only finite states were saved
+  ok(Object.values(after.params).every((p) => p.every(Number.isFinite)));
+  ok(good.length > 0);
+});
+
+Deno.test("unknown algo and env names list the valid ones", async () => {
+  await rejects(main(["--algo", "sac"]), /Unknown algo "sac": valid ones are grpo, ppo/);
+  await rejects(
+    main(["--env", "CartPole-v1", "--quiet", "--out", await Deno.makeTempDir()]),
+    /Unknown env id "CartPole-v1": valid ids are Pendulum-v1, HalfCheetah-v5/,
+  );
+});
+
+Deno.test("a real SIGKILL mid-run loses at most one checkpoint interval; --resume then finishes exactly", async () => {
+  const straight = await Deno.makeTempDir(), killed = await Deno.makeTempDir();
+  const args = [...grpo, "--total-steps", "6000"];
+  await main([...args, "--out", straight]);
+  const script = new URL("../../scripts/train.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args, "--out", killed],
+    stdout: "null",
+    stderr: "null",
+  }).spawn();
+  const deadline = Date.now() + 60_000;
+  let step = 0;
+  while (step < 1000 && Date.now() < deadline) { // wait for a few checkpoints, then kill at once
+    await new Promise((r) => setTimeout(r, 20));
+    step = await loadCheckpoint(checkpointPath(killed)).then((c) => c.step, () => 0);
+  }
+  child.kill("SIGKILL");
+  const status = await child.status;
+  ok(!status.success, "the child was killed before finishing");
+  const ckpt = await loadCheckpoint(checkpointPath(killed)); // never torn: written by rename
+  ok(ckpt.step >= 1000 && ckpt.step < 6000, `checkpoint at step ${ckpt.step}`);
+  await main(["--resume", killed, "--quiet"]);
+  deepStrictEqual(await paramsOf(killed), await paramsOf(straight));
+});
