@@ -16,7 +16,12 @@ import { Rng } from "../lib/rng.ts";
 /** Mean ± std (population) of the deterministic return over `episodes` episodes seeded seed, seed+1, …. */
 export async function evaluate(
   policy: GaussianMlpPolicy,
-  opts: { env: string; episodes: number; seed: number; transform?: (obs: Float32Array) => Float32Array },
+  opts: {
+    env: string;
+    episodes: number;
+    seed: number;
+    transform?: (obs: Float32Array) => Float32Array;
+  },
 ): Promise<{ mean: number; std: number; returns: number[] }> {
   const env = await makeEnv(opts.env);
   const { low, high } = env.actionSpace;
@@ -27,8 +32,12 @@ export async function evaluate(
       let { obs } = env.reset({ seed: opts.seed + e });
       let total = 0;
       for (;;) {
-        const { actions } = policy.act(opts.transform ? opts.transform(obs) : obs, rng, { deterministic: true });
-        for (let d = 0; d < actions.length; d++) actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
+        const { actions } = policy.act(opts.transform ? opts.transform(obs) : obs, rng, {
+          deterministic: true,
+        });
+        for (let d = 0; d < actions.length; d++) {
+          actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
+        }
         const r = env.step(actions);
         total += r.reward;
         obs = r.obs;
@@ -45,10 +54,16 @@ export async function evaluate(
 }
 
 /** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */
-export async function main(argv: string[] = []): Promise<{ mean: number; std: number; returns: number[] }> {
+export async function main(
+  argv: string[] = [],
+): Promise<{ mean: number; std: number; returns: number[] }> {
   const { values } = parseArgs({
     args: argv,
-    options: { checkpoint: { type: "string" }, episodes: { type: "string", default: "10" }, seed: { type: "string", default: "0" } },
+    options: {
+      checkpoint: { type: "string" },
+      episodes: { type: "string", default: "10" },
+      seed: { type: "string", default: "0" },
+    },
   });
   if (!values.checkpoint) throw new Error("eval: --checkpoint FILE is required");
   const ckpt = await loadCheckpoint(values.checkpoint);
@@ -63,17 +78,29 @@ export async function main(argv: string[] = []): Promise<{ mean: number; std: nu
     stateIndependentStd: Boolean(args.stateIndependentStd),
   });
   const names = new Set(policy.parameters().map((p) => p.name));
-  restoreParams(policy.parameters(), Object.fromEntries(Object.entries(ckpt.params).filter(([k]) => names.has(k))));
+  restoreParams(
+    policy.parameters(),
+    Object.fromEntries(Object.entries(ckpt.params).filter(([k]) => names.has(k))),
+  );
   const obsStats = (ckpt.normalizers as { obs?: ReturnType<RunningMeanStd["stats"]> | null })?.obs;
   let transform: ((o: Float32Array) => Float32Array) | undefined;
   if (obsStats) {
     const rms = new RunningMeanStd(S);
     rms.setStats(obsStats);
-    transform = (o) => Float32Array.from(o, (x, k) => Math.max(-10, Math.min(10, (x - rms.mean[k % S]) / Math.sqrt(rms.var[k % S] + 1e-8))));
+    transform = (o) =>
+      Float32Array.from(
+        o,
+        (x, k) =>
+          Math.max(-10, Math.min(10, (x - rms.mean[k % S]) / Math.sqrt(rms.var[k % S] + 1e-8))),
+      );
   }
   const episodes = Number(values.episodes), seed = Number(values.seed);
   const r = await evaluate(policy, { env: String(args.env), episodes, seed, transform });
-  console.log(`${args.env} ${args.algo} step ${ckpt.step}: ${r.mean.toFixed(1)} ± ${r.std.toFixed(1)} over ${episodes} episodes (seeds ${seed}…${seed + episodes - 1})`);
+  console.log(
+    `${args.env} ${args.algo} step ${ckpt.step}: ${r.mean.toFixed(1)} ± ${
+      r.std.toFixed(1)
+    } over ${episodes} episodes (seeds ${seed}…${seed + episodes - 1})`,
+  );
   return r;
 }
 
