@@ -66,6 +66,8 @@ export interface VectorEnvLike {
   readonly observationSpace: Box;
   readonly actionSpace: Box;
   readonly autoreset: boolean;
+  /** The output buffers every call returns (overwritten by the next call). */
+  readonly buffers: VectorBuffers;
   /** Resets all members; returns `{ obs }` with obs [N, S]. */
   reset(opts?: VectorResetOptions): { obs: Float32Array };
   /**

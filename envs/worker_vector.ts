@@ -480,8 +480,8 @@ export class MessageVectorEnv {
  * Which backend `makeVectorEnv(..., { backend: "auto" })` uses, per env id, from bench/envs.ts on
  * this 2-core machine (`npx -y deno@2.9.6 run -A bench/envs.ts --seconds 3`, other jobs running).
  *
- * Pendulum-v1, N = 64: inline ≈ 0.93M env steps/s; workers (SAB+Atomics) ≈ 0.75M with 1 worker and
- * 0.63M with 2; postMessage ≈ 0.24M. A Pendulum step (~1 µs) is too cheap to pay for a round trip.
+ * Pendulum-v1, N = 64, three runs: inline 0.93–1.15M env steps/s; workers (SAB+Atomics, 2 workers)
+ * 0.47–0.63M; postMessage 0.24–0.37M. A Pendulum step (~1 µs) is too cheap to pay for a round trip.
  */
 export const AUTO_BACKEND: Record<string, "inline" | "workers"> = {
   "Pendulum-v1": "inline",

@@ -31,6 +31,7 @@
  * @module
  */
 import { ndarray, ops } from "./deps.ts";
+import { gemm, transpose } from "./gemm.ts";
 import { fmtShape, like, record, type Storage, Tensor } from "./tensor.ts";
 
 // ---------------------------------------------------------------- broadcasting binary ops
@@ -182,11 +183,10 @@ export function maximum(a: Tensor, b: Tensor): Tensor {
 
 // ---------------------------------------------------------------- unary and scalar ops
 
-function unary(x: Tensor, f: (v: number) => number): Tensor {
+/** A new tensor shaped like `x` with y[i] = f(x[i]) written by a plain loop at each call site. */
+function output(x: Tensor): [Tensor, Storage, Storage] {
   const y = new Tensor(like(x), x.shape);
-  const xd = x.data, yd = y.data;
-  for (let i = 0; i < xd.length; i++) yd[i] = f(xd[i]);
-  return y;
+  return [y, x.data, y.data];
 }
 
 /** y = x + c. */
@@ -246,7 +246,8 @@ export function square(x: Tensor): Tensor {
 
 /** y = max(x, 0). */
 export function relu(x: Tensor): Tensor {
-  const y = unary(x, (v) => (v > 0 ? v : 0));
+  const [y, xd, yd] = output(x);
+  for (let i = 0; i < xd.length; i++) yd[i] = xd[i] > 0 ? xd[i] : 0;
   return record(y, [x], (gy) => {
     const g = x.grad, xd = x.data;
     for (let i = 0; i < g.length; i++) if (xd[i] > 0) g[i] += gy[i]; // ∂y/∂x = [x > 0]
@@ -255,7 +256,8 @@ export function relu(x: Tensor): Tensor {
 
 /** y = tanh x. */
 export function tanh(x: Tensor): Tensor {
-  const y = unary(x, Math.tanh);
+  const [y, xd, yd] = output(x);
+  for (let i = 0; i < xd.length; i++) yd[i] = Math.tanh(xd[i]);
   return record(y, [x], (gy) => {
     const g = x.grad, yd = y.data;
     for (let i = 0; i < g.length; i++) g[i] += (1 - yd[i] * yd[i]) * gy[i]; // ∂y/∂x = 1 − y²
@@ -265,7 +267,8 @@ export function tanh(x: Tensor): Tensor {
 /** y = min(max(x, lo), hi). */
 export function clamp(x: Tensor, lo: number, hi: number): Tensor {
   if (!(lo <= hi)) throw new Error(`clamp needs lo ≤ hi, got lo=${lo}, hi=${hi}`);
-  const y = unary(x, (v) => (v < lo ? lo : v > hi ? hi : v));
+  const [y, xd, yd] = output(x);
+  for (let i = 0; i < xd.length; i++) yd[i] = xd[i] < lo ? lo : xd[i] > hi ? hi : xd[i];
   return record(y, [x], (gy) => {
     const g = x.grad, xd = x.data;
     for (let i = 0; i < g.length; i++) if (xd[i] >= lo && xd[i] <= hi) g[i] += gy[i]; // ∂y/∂x = [lo ≤ x ≤ hi]
@@ -317,10 +320,7 @@ function checkMatmul(a: Tensor, w: Tensor): [number, number, number] {
   return [a.shape[0], a.shape[1], w.shape[1]];
 }
 
-/**
- * y = A·W (+ b): A [B, K] · W [K, N] (+ b [N]) → [B, N], with row-major i–k–j loops so every
- * inner loop runs over contiguous memory.
- */
+/** y = A·W (+ b): A [B, K] · W [K, N] (+ b [N]) → [B, N], by the blocked {@link gemm}. */
 function matmulForward(a: Tensor, w: Tensor, bias: Tensor | undefined): Tensor {
   const [B, K, N] = checkMatmul(a, w);
   if (bias && bias.size !== N) {
@@ -329,44 +329,15 @@ function matmulForward(a: Tensor, w: Tensor, bias: Tensor | undefined): Tensor {
     );
   }
   const y = new Tensor(like(a, B * N), [B, N]);
-  const ad = a.data, wd = w.data, yd = y.data;
-  for (let i = 0; i < B; i++) {
-    const yo = i * N;
-    if (bias) { for (let j = 0; j < N; j++) yd[yo + j] = bias.data[j]; }
-    for (let k = 0; k < K; k++) {
-      const aik = ad[i * K + k];
-      if (aik === 0) continue; // ReLU activations are often 0
-      const wo = k * N;
-      for (let j = 0; j < N; j++) yd[yo + j] += aik * wd[wo + j];
-    }
-  }
+  if (bias) { for (let i = 0; i < B; i++) y.data.set(bias.data, i * N); }
+  gemm(B, N, K, a.data, w.data, y.data);
   return y;
 }
 
 function matmulBackward(a: Tensor, w: Tensor, gy: Storage): void {
   const B = a.shape[0], K = a.shape[1], N = w.shape[1];
-  const ad = a.data, wd = w.data;
-  if (a.requiresGrad) { // ∂L/∂A = Gy·Wᵀ: gA[i,k] += Σ_j gy[i,j]·W[k,j]
-    const ga = a.grad;
-    for (let i = 0; i < B; i++) {
-      for (let k = 0; k < K; k++) {
-        let s = 0;
-        for (let j = 0; j < N; j++) s += gy[i * N + j] * wd[k * N + j];
-        ga[i * K + k] += s;
-      }
-    }
-  }
-  if (w.requiresGrad) { // ∂L/∂W = Aᵀ·Gy: gW[k,:] += Σ_i A[i,k]·gy[i,:]
-    const gw = w.grad;
-    for (let i = 0; i < B; i++) {
-      for (let k = 0; k < K; k++) {
-        const aik = ad[i * K + k];
-        if (aik === 0) continue;
-        const wo = k * N, go = i * N;
-        for (let j = 0; j < N; j++) gw[wo + j] += aik * gy[go + j];
-      }
-    }
-  }
+  if (a.requiresGrad) gemm(B, K, N, gy, transpose(w.data, K, N), a.grad); // ∂L/∂A = Gy·Wᵀ
+  if (w.requiresGrad) gemm(K, N, B, transpose(a.data, B, K), gy, w.grad); // ∂L/∂W = Aᵀ·Gy
 }
 
 /** y = A·W. @param a [B, K], differentiable @param w [K, N], differentiable @returns [B, N] */

@@ -1,14 +1,16 @@
 /**
  * Rollout collection: batched policy forward passes (no tape) over a vector env.
  *
- * - {@link collectGroups} (GRPO): N = (N/G) groups of G members; every member of a group starts
- *   from one cloned state, then all run up to `horizon` steps; a member stops at its episode's end.
+ * - {@link collectGroups} (GRPO): N/G groups of G members; every member of a group starts from
+ *   one cloned state (a fresh reset, or a state visited earlier: TRPO's "vine" branching), then
+ *   all run up to `horizon` steps; a member stops at its episode's end.
  * - {@link collectSteps} (PPO): T steps of N autoresetting envs, with the values GAE needs.
  *
  * Arrays are time-major: [T, N] (and [T, N, S] / [T, N, D] for obs and actions).
  * Actions are stored as sampled (unclipped); the env is stepped with them clipped to its box.
  *
  * Reference: Shao et al., DeepSeekMath (arXiv 2402.03300) §4.1 (groups of G outputs per prompt);
+ * Schulman et al., TRPO (arXiv 1502.05477) §5.2 (the vine: rollouts branched from visited states);
  * CleanRL `ppo_continuous_action.py` for the PPO storage layout.
  *
  * @module
@@ -41,10 +43,18 @@ export interface GroupRollout {
   rewards: Float64Array;
   /** 1 while the member was running at t, [T, N]. */
   running: Uint8Array;
+  /** Finished episodes of groups that started from a fresh reset. */
   episodes: EpisodeStats;
+  /** The states of the requested `record` slots, in step order. */
+  visited: StartState[];
 }
 
-function clipInto(out: Float32Array, a: Float32Array, low: Float32Array, high: Float32Array): Float32Array {
+function clipInto(
+  out: Float32Array,
+  a: Float32Array,
+  low: Float32Array,
+  high: Float32Array,
+): Float32Array {
   const D = low.length;
   for (let k = 0; k < a.length; k++) {
     const d = k % D;
@@ -53,19 +63,56 @@ function clipInto(out: Float32Array, a: Float32Array, low: Float32Array, high: F
   return out;
 }
 
+/** A start state to clone into every member of a group: the simulator state and its raw obs. */
+export interface StartState {
+  state: Float64Array;
+  obs: Float32Array;
+}
+
+/** Options for {@link collectGroups}. */
+export interface CollectGroupsOptions {
+  /** Samples the actions. */
+  rng: Rng;
+  /** G. */
+  groupSize: number;
+  /** T, the most steps a member takes (it stops earlier at its episode's end). */
+  horizon: number;
+  /** Seed of the fresh group resets (group leader i draws with seed + i). */
+  seed: number;
+  /**
+   * Per group: a state to branch from (all G members `setState` it), or `undefined` for a fresh
+   * reset. Default: every group starts fresh.
+   */
+  starts?: (StartState | undefined)[];
+  /** Visited (member, t) slots whose states to return in `visited`, chosen by the caller. */
+  record?: { member: number; t: number }[];
+  /** Maps raw obs to policy inputs. Default identity. */
+  transform?: ObsTransform;
+}
+
 /**
- * GRPO group rollouts: `resetGroups` clones each group leader's start state into its G members.
+ * GRPO group rollouts: each group's G members start from one cloned state — a fresh reset
+ * (`resetGroups` clones the leader's) or a given {@link StartState} — and run up to `horizon` steps.
  * @param venv N members with `autoreset: false`
  */
 export function collectGroups(
   venv: VectorEnv,
   policy: GaussianMlpPolicy,
-  opts: { rng: Rng; groupSize: number; horizon: number; seed: number; transform?: ObsTransform },
+  opts: CollectGroupsOptions,
 ): GroupRollout {
-  const { rng, groupSize: G, horizon: T, seed, transform = (o) => o } = opts;
+  const { rng, groupSize: G, horizon: T, seed, starts, record = [], transform = (o) => o } = opts;
   if (venv.autoreset) throw new Error("collectGroups needs a VectorEnv with autoreset: false");
   const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
+  if (starts && starts.length * G !== N) {
+    throw new Error(`collectGroups: ${starts.length} start states for ${N / G} groups of G = ${G}`);
+  }
   let raw = venv.resetGroups(G, { seed }).obs;
+  for (let i = 0; i < N; i++) { // branch: clone the given state into every member of the group
+    const start = starts?.[Math.floor(i / G)];
+    if (!start) continue;
+    venv.envs[i].setState(start.state);
+    raw.set(start.obs, i * S);
+  }
   const out: GroupRollout = {
     T,
     N,
@@ -75,11 +122,20 @@ export function collectGroups(
     rewards: new Float64Array(T * N),
     running: new Uint8Array(T * N),
     episodes: { returns: [], lengths: [] },
+    visited: [],
   };
   const running = new Uint8Array(N).fill(1);
   const clipped = new Float32Array(N * D);
   const { low, high } = venv.actionSpace;
   for (let t = 0; t < T; t++) {
+    for (const slot of record) {
+      if (slot.t === t && running[slot.member]) {
+        out.visited.push({
+          state: venv.envs[slot.member].getState(),
+          obs: raw.slice(slot.member * S, (slot.member + 1) * S),
+        });
+      }
+    }
     const x = transform(raw, true);
     out.obs.set(x, t * N * S);
     out.running.set(running, t * N);
@@ -93,8 +149,10 @@ export function collectGroups(
       out.rewards[t * N + i] = r.rewards[i];
       if (r.hasFinal[i]) {
         running[i] = 0;
-        out.episodes.returns.push(r.episodeReturn[i]);
-        out.episodes.lengths.push(r.episodeLength[i]);
+        if (!starts?.[Math.floor(i / G)]) { // whole episodes only: not those begun at a branch state
+          out.episodes.returns.push(r.episodeReturn[i]);
+          out.episodes.lengths.push(r.episodeLength[i]);
+        }
       }
       any |= running[i];
     }
@@ -149,7 +207,8 @@ export function collectSteps(
 ): StepRollout {
   const { rng, steps: T, transform = (o) => o } = opts;
   const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
-  const value = (x: Float32Array) => noGrad(() => critic.forward(new Tensor(x, [x.length / S, S])).data);
+  const value = (x: Float32Array) =>
+    noGrad(() => critic.forward(new Tensor(x, [x.length / S, S])).data);
   const out: StepRollout = {
     T,
     N,
@@ -189,11 +248,15 @@ export function collectSteps(
     }
     x = transform(r.obs, true).slice();
     if (t > 0) {
-      for (let i = 0; i < N; i++) if (!out.dones[(t - 1) * N + i]) out.nextValues[(t - 1) * N + i] = out.values[t * N + i];
+      for (let i = 0; i < N; i++) {
+        if (!out.dones[(t - 1) * N + i]) out.nextValues[(t - 1) * N + i] = out.values[t * N + i];
+      }
     }
   }
   const last = value(x);
-  for (let i = 0; i < N; i++) if (!out.dones[(T - 1) * N + i]) out.nextValues[(T - 1) * N + i] = last[i];
+  for (let i = 0; i < N; i++) {
+    if (!out.dones[(T - 1) * N + i]) out.nextValues[(T - 1) * N + i] = last[i];
+  }
   out.lastObs = venv.buffers.obs.slice(0, N * S);
   return out;
 }

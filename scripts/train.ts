@@ -10,7 +10,6 @@
  *
  * @module
  */
-import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
 import { VectorEnv } from "../envs/vector.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
@@ -30,243 +29,13 @@ import { GaussianMlpPolicy, ValueMlp } from "../lib/policy.ts";
 import { ppoLoss } from "../lib/ppo.ts";
 import { type AdvantageMode, gae, groupAdvantages, type ScaleRewards } from "../lib/returns.ts";
 import { Rng } from "../lib/rng.ts";
-import { collectGroups, collectSteps, type EpisodeStats } from "../lib/rollout.ts";
+import { collectGroups, collectSteps, type EpisodeStats, type StartState } from "../lib/rollout.ts";
 import { lrSchedule } from "../lib/schedule.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
 import { evaluate } from "./eval.ts";
-
-export const algos = ["grpo", "ppo"] as const;
-
-/** Every knob of a run; each is a `--kebab-case` flag. */
-export interface Config {
-  env: string;
-  algo: string;
-  seed: number;
-  totalSteps: number;
-  out: string;
-  resume: string;
-  // network
-  hidden: string;
-  activation: string;
-  stateIndependentStd: boolean;
-  initLogStd: number;
-  // optimization
-  lr: number;
-  lrSchedule: string;
-  epochs: number;
-  minibatches: number;
-  maxGradNorm: number;
-  entCoef: number;
-  gamma: number;
-  normObs: boolean;
-  // GRPO
-  groupSize: number;
-  groups: number;
-  horizon: number;
-  advMode: string;
-  scaleRewards: string;
-  dropZeroStd: boolean;
-  epsLow: number;
-  epsHigh: number;
-  klCoef: number;
-  klTarget: number;
-  adaptiveKl: boolean;
-  refCoef: number;
-  refKl: string;
-  // PPO
-  numEnvs: number;
-  rolloutSteps: number;
-  gaeLambda: number;
-  clip: number;
-  vfCoef: number;
-  normAdv: boolean;
-  normReward: boolean;
-  // bookkeeping
-  checkpointEvery: number;
-  evalEpisodes: number;
-  quiet: boolean;
-}
-
-/** Flag help, in the order shown by --help. */
-const help: Record<keyof Config, string> = {
-  env: "environment id (Pendulum-v1, HalfCheetah-v5)",
-  algo: `algorithm (${algos.join(", ")})`,
-  seed: "seed of the policy init, action sampling, minibatch order and env resets",
-  totalSteps: "environment-step budget",
-  out:
-    "run folder: args.json, metrics.csv/.jsonl, checkpoint.json (default runs/<env>_<algo>_s<seed>)",
-  resume: "run folder to continue from its checkpoint.json",
-  hidden: "hidden layer sizes, comma-separated",
-  activation: "hidden nonlinearity (relu, tanh)",
-  stateIndependentStd: "one log σ parameter per action dim instead of a log σ² head",
-  initLogStd: "initial log σ",
-  lr: "Adam learning rate α₀",
-  lrSchedule: "learning-rate schedule (constant, linear, cosine)",
-  epochs: "passes over each batch",
-  minibatches: "minibatches per pass",
-  maxGradNorm: "clip the global gradient norm to this (≤ 0: off)",
-  entCoef: "entropy bonus c_H",
-  gamma: "discount γ (GRPO: of the process-mode reward-to-go)",
-  normObs: "normalize observations with running mean/std",
-  groupSize: "GRPO: G members per group, all from one cloned start state",
-  groups: "GRPO: groups per update (N = groups·G envs)",
-  horizon: "GRPO: steps per member per update (capped by the episode end)",
-  advMode: "GRPO: advantage mode (process, outcome)",
-  scaleRewards: "GRPO: advantage scaling (group, batch, none)",
-  dropZeroStd: "GRPO: drop groups with no reward spread (DAPO dynamic sampling)",
-  epsLow: "GRPO: ratio clip below, 1 − ε_low",
-  epsHigh: "GRPO: ratio clip above, 1 + ε_high",
-  klCoef: "GRPO: initial β_old of the KL trust region to π_old (0: off)",
-  klTarget: "GRPO: target d of the adaptive β_old",
-  adaptiveKl: "GRPO: adapt β_old (halve below d/1.5, double above 1.5·d)",
-  refCoef: "GRPO: β_ref of KL(π_θ‖π_ref) to the frozen initial policy (0: no reference)",
-  refKl: "GRPO: reference KL estimator (k3, exact)",
-  numEnvs: "PPO: parallel envs N",
-  rolloutSteps: "PPO: steps per env per update T",
-  gaeLambda: "PPO: GAE λ",
-  clip: "PPO: ratio and value clip ε",
-  vfCoef: "PPO: value-loss coefficient c_V",
-  normAdv: "PPO: normalize advantages per minibatch",
-  normReward:
-    "PPO: scale rewards by the running std of the discounted return (Gymnasium NormalizeReward)",
-  checkpointEvery: "save checkpoint.json every this many updates (and at the end)",
-  evalEpisodes: "deterministic evaluation episodes at the end (0: skip)",
-  quiet: "print nothing but errors",
-};
-
-const base: Config = {
-  env: "Pendulum-v1",
-  algo: "grpo",
-  seed: 1,
-  totalSteps: 100_000,
-  out: "",
-  resume: "",
-  hidden: "64,64",
-  activation: "tanh",
-  stateIndependentStd: false,
-  initLogStd: 0,
-  lr: 1e-3,
-  lrSchedule: "linear",
-  epochs: 10,
-  minibatches: 32,
-  maxGradNorm: 0.5,
-  entCoef: 0,
-  gamma: 0.99,
-  normObs: false,
-  groupSize: 8,
-  groups: 8,
-  horizon: 200,
-  advMode: "process",
-  scaleRewards: "group",
-  dropZeroStd: false,
-  epsLow: 0.2,
-  epsHigh: 0.28,
-  klCoef: 0,
-  klTarget: 0.01,
-  adaptiveKl: true,
-  refCoef: 0,
-  refKl: "k3",
-  numEnvs: 4,
-  rolloutSteps: 1024,
-  gaeLambda: 0.95,
-  clip: 0.2,
-  vfCoef: 0.5,
-  normAdv: true,
-  normReward: true,
-  checkpointEvery: 5,
-  evalEpisodes: 10,
-  quiet: false,
-};
-
-/** Per-env, per-algo presets over {@link base}. */
-export const presets: Record<string, Partial<Config>> = {
-  "Pendulum-v1/grpo": {
-    totalSteps: 200_000,
-    gamma: 0.9,
-    groups: 8,
-    groupSize: 8,
-    lr: 1e-3,
-    epochs: 10,
-    minibatches: 32,
-  },
-  "Pendulum-v1/ppo": {
-    totalSteps: 100_000,
-    gamma: 0.9,
-    numEnvs: 4,
-    rolloutSteps: 1024,
-    lr: 1e-3,
-    epochs: 10,
-    minibatches: 64,
-  },
-  "HalfCheetah-v5/grpo": {
-    totalSteps: 1_000_000,
-    hidden: "256,256",
-    activation: "relu",
-    normObs: true,
-    gamma: 0.99,
-    horizon: 1000,
-    lr: 3e-4,
-  },
-  "HalfCheetah-v5/ppo": {
-    totalSteps: 1_000_000,
-    hidden: "256,256",
-    activation: "relu",
-    normObs: true,
-    numEnvs: 1,
-    rolloutSteps: 2048,
-    lr: 3e-4,
-    minibatches: 32,
-  },
-};
-
-const camel = (k: string) => k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
-
-/** Parses CLI flags into a full config (base ← preset(env, algo) ← flags) and the flags alone. */
-export function parseConfig(argv: string[]): { cfg: Config; flags: Partial<Config> } | "help" {
-  const options = Object.fromEntries(
-    Object.entries(base).map((
-      [k, v],
-    ) => [kebab(k), { type: typeof v === "boolean" ? "boolean" as const : "string" as const }]),
-  );
-  const { values } = parseArgs({
-    args: argv,
-    options: { ...options, help: { type: "boolean", short: "h" } },
-    allowNegative: true,
-  });
-  if (values.help) return "help";
-  const flags: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(values)) {
-    if (k === "help" || v === undefined) continue;
-    const key = camel(k) as keyof Config;
-    if (typeof base[key] === "number") {
-      const n = Number(v);
-      if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v}"`);
-      flags[key] = n;
-    } else flags[key] = v;
-  }
-  const env = (flags.env as string) ?? base.env, algo = (flags.algo as string) ?? base.algo;
-  if (!(algos as readonly string[]).includes(algo)) {
-    throw new Error(`Unknown algo "${algo}": valid ones are ${algos.join(", ")}`);
-  }
-  return {
-    cfg: { ...base, ...presets[`${env}/${algo}`], ...flags } as Config,
-    flags: flags as Partial<Config>,
-  };
-}
-
-function usage(): string {
-  const lines = Object.entries(help).map(([k, h]) => {
-    const d = base[k as keyof Config];
-    return `  --${kebab(k).padEnd(24)} ${h} [default: ${d === "" ? "none" : d}]`;
-  });
-  const pre = Object.entries(presets).map(([k, p]) =>
-    `  ${k}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
-  );
-  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets):\n${
-    lines.join("\n")
-  }\n\nPresets:\n${pre.join("\n")}\n`;
-}
+import { type Config, parseConfig, usage } from "./config.ts";
+import { Progress } from "../lib/progress.ts";
+import { DiagGaussian, kl } from "../lib/normal.ts";
 
 const mean = (xs: ArrayLike<number>) => {
   let s = 0;
@@ -284,19 +53,20 @@ export class NonFiniteError extends Error {}
 function checkFinite(
   step: number,
   update: number,
-  terms: Record<string, number>,
+  loss: number,
   gradNorm: number,
+  terms: Record<string, number>,
 ): void {
-  for (const [k, v] of Object.entries({ ...terms, grad_norm: gradNorm })) {
-    if (Number.isNaN(v) && k !== "grad_norm" && !["kl_old", "kl_ref", "entropy"].includes(k)) {
-      continue;
-    }
-    if (!Number.isFinite(v) && !(Number.isNaN(v) && ["kl_old", "kl_ref", "entropy"].includes(k))) {
-      throw new NonFiniteError(
-        `Non-finite ${k} = ${v} at global step ${step} (update ${update}); the last good checkpoint is kept`,
-      );
-    }
-  }
+  if (Number.isFinite(loss) && Number.isFinite(gradNorm)) return;
+  const bad = Object.entries({ loss, grad_norm: gradNorm, ...terms }).filter(([, v]) =>
+    v === Infinity || v === -Infinity || Number.isNaN(v)
+  );
+  throw new NonFiniteError(
+    `Non-finite ${
+      bad.map(([k, v]) => `${k} = ${v}`).join(", ")
+    } at global step ${step} (update ${update}); ` +
+      `stopped before the optimizer step, the last good checkpoint is kept`,
+  );
 }
 
 /** Runs training; returns the final evaluation (mean ± std of the deterministic return). */
@@ -345,7 +115,10 @@ export async function main(
   const params = [...policy.parameters(), ...(critic?.parameters() ?? [])];
   const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5 });
   const schedule = lrSchedule({ kind: cfg.lrSchedule, lr: cfg.lr });
-  const actRng = new Rng(cfg.seed + 1), batchRng = new Rng(cfg.seed + 2);
+  const actRng = new Rng(cfg.seed + 1),
+    batchRng = new Rng(cfg.seed + 2),
+    startRng = new Rng(cfg.seed + 3);
+  let starts: (StartState | undefined)[] | undefined; // GRPO: where each group of the next update starts
   const obsRms = cfg.normObs ? new RunningMeanStd(S) : undefined;
   const retRms = !isGrpo && cfg.normReward ? new RunningMeanStd(1) : undefined;
   let discounted = new Float64Array(N); // per-env γ-discounted return, for reward scaling
@@ -361,6 +134,7 @@ export async function main(
     optimizer.setState(resumed.optimizer as ReturnType<Adam["state"]>);
     actRng.setState(resumed.rng.act);
     batchRng.setState(resumed.rng.batch);
+    startRng.setState(resumed.rng.start);
     envRngs.forEach((r, i) => r.setState(resumed.rng[`env${i}`]));
     const norms = resumed.normalizers as Record<string, ReturnType<RunningMeanStd["stats"]>>;
     if (obsRms) obsRms.setStats(norms.obs);
@@ -371,7 +145,11 @@ export async function main(
       envStates?: number[][];
       lastObs?: number[];
       discounted: number[];
+      starts?: ({ state: number[]; obs: number[] } | null)[];
     };
+    starts = extra.starts?.map((s) =>
+      s ? { state: Float64Array.from(s.state), obs: Float32Array.from(s.obs) } : undefined
+    );
     klBeta = extra.klBeta;
     discounted = Float64Array.from(extra.discounted);
     if (extra.envStates) extra.envStates.forEach((s, i) => envs[i].setState(Float64Array.from(s)));
@@ -403,6 +181,7 @@ export async function main(
       rng: {
         act: actRng.state(),
         batch: batchRng.state(),
+        start: startRng.state(),
         ...Object.fromEntries(envRngs.map((r, i) => [`env${i}`, r.state()])),
       },
       extra: {
@@ -410,11 +189,25 @@ export async function main(
         envStates: isGrpo ? undefined : envs.map((e) => Array.from(e.getState())),
         lastObs: lastObs && Array.from(lastObs),
         discounted: Array.from(discounted),
+        starts: starts?.map((s) =>
+          s ? { state: Array.from(s.state), obs: Array.from(s.obs) } : null
+        ),
       },
+    });
+
+  const evalNow = () =>
+    evaluate(policy, {
+      env: cfg.env,
+      episodes: cfg.evalEpisodes,
+      seed: 10_000 + cfg.seed,
+      transform: obsRms ? (o) => transform(o, false) : undefined,
     });
 
   const start = performance.now();
   const startStep = globalStep;
+  const progress = cfg.quiet
+    ? undefined
+    : new Progress(totalUpdates * stepsPerUpdate, { startStep });
   try {
     while (update < totalUpdates) {
       optimizer.lr = schedule(update, totalUpdates);
@@ -436,8 +229,18 @@ export async function main(
           groupSize: cfg.groupSize,
           horizon: cfg.horizon,
           seed: cfg.seed * 1_000_003 + update * N,
+          starts,
+          record: Array.from(
+            { length: cfg.groups },
+            () => ({ member: startRng.int(N), t: startRng.int(cfg.horizon) }),
+          ),
           transform,
         });
+        let v = 0; // the next update's groups: branch from a visited state with probability branchProb
+        starts = Array.from(
+          { length: cfg.groups },
+          () => startRng.uniform() < cfg.branchProb ? ro.visited[v++] : undefined,
+        );
         t1 = performance.now();
         episodes = ro.episodes;
         const adv = groupAdvantages(ro.rewards, ro.running, {
@@ -564,7 +367,7 @@ export async function main(
         }
         loss.backward();
         const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity);
-        checkFinite(globalStep, update, { loss: loss.item(), ...terms }, gradNorm);
+        checkFinite(globalStep, update, loss.item(), gradNorm, terms);
         optimizer.step();
         for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
         maxKl = Math.max(maxKl, terms.approx_kl);
@@ -593,7 +396,7 @@ export async function main(
         "losses/approx_kl_max": maxKl,
         grad_norm: gradNormSum / count,
         SPS: Math.round((globalStep - startStep) / ((performance.now() - start) / 1000)),
-        "time/rollout_sps": Math.round(stepsOf(B, isGrpo) / ((t1 - t0) / 1000)),
+        "time/rollout_sps": Math.round(B / ((t1 - t0) / 1000)),
         "time/advantage_ms": t2 - t1,
         "time/update_ms": t3 - t2,
       });
@@ -610,26 +413,26 @@ export async function main(
           "losses/clipfrac": avg("clipfrac"),
         });
       }
+      if (
+        cfg.evalEvery > 0 && cfg.evalEpisodes > 0 &&
+        (update % cfg.evalEvery === 0 || update === totalUpdates)
+      ) {
+        row["charts/eval_return"] = (await evalNow()).mean;
+      }
       metrics.write(row);
-      log(
-        `step ${globalStep} update ${update}/${totalUpdates} return ${
-          row["charts/episodic_return"].toFixed(1)
-        } SPS ${row.SPS}`,
-      );
+      progress?.update(globalStep, {
+        recentReturn: row["charts/eval_return"] ?? row["charts/episodic_return"],
+      });
       if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
     }
   } finally {
     venv.close();
+    progress?.finish();
   }
 
   // ---- final deterministic evaluation on fresh seeds
   if (cfg.evalEpisodes <= 0) return { evalMean: NaN, evalStd: NaN, params, out };
-  const ev = await evaluate(policy, {
-    env: cfg.env,
-    episodes: cfg.evalEpisodes,
-    seed: 10_000 + cfg.seed,
-    transform: obsRms ? (o) => transform(o, false) : undefined,
-  });
+  const ev = await evalNow();
   log(`eval over ${cfg.evalEpisodes} episodes: ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
   await Deno.writeTextFile(
     `${out}/eval.json`,
@@ -638,18 +441,12 @@ export async function main(
   return { evalMean: ev.mean, evalStd: ev.std, params, out };
 }
 
-function stepsOf(B: number, _isGrpo: boolean): number {
-  return B;
-}
-
-import type { DiagGaussian } from "../lib/normal.ts";
-import { DiagGaussian as Dist, kl } from "../lib/normal.ts";
 function sliceDist(d: DiagGaussian, idx: Uint32Array, D: number): DiagGaussian {
   const mu = new Tensor(gatherRows(d.mean.data as Float32Array, idx, D), [idx.length, D]);
   const v = d.logVar.size === D
     ? d.logVar
     : new Tensor(gatherRows(d.logVar.data as Float32Array, idx, D), [idx.length, D]);
-  return new Dist(mu, v);
+  return new DiagGaussian(mu, v);
 }
 function klOldAll(
   old: DiagGaussian,

@@ -19,7 +19,7 @@ const pendulums = (n: number, maxEpisodeSteps = 200): Env[] =>
   Array.from({ length: n }, () => new Pendulum({ maxEpisodeSteps }));
 
 /** A copy of every buffer, to compare across calls. */
-function snapshot(v: VectorEnvLike, r = (v as VectorEnv).buffers) {
+function snapshot(v: VectorEnvLike, r = v.buffers) {
   return JSON.stringify(
     Object.fromEntries(Object.entries(r).map(([k, a]) => [k, Array.from(a as ArrayLike<number>)])),
   );

@@ -1,6 +1,9 @@
 import { deepStrictEqual, notDeepStrictEqual, ok, throws } from "node:assert/strict";
 import { gradcheck } from "../../lib/gradcheck.ts";
-import { paramsToRecord as saveParameters, restoreParams as loadParameters } from "../../lib/checkpoint.ts";
+import {
+  paramsToRecord as saveParameters,
+  restoreParams as loadParameters,
+} from "../../lib/checkpoint.ts";
 import { orthogonal } from "../../lib/nn.ts";
 import { mean } from "../../lib/ops.ts";
 import { GaussianMlpPolicy, ValueMlp } from "../../lib/policy.ts";

@@ -1,0 +1,255 @@
+/**
+ * The training config: every field is a `--kebab-case` flag of `deno task train`, with per-env,
+ * per-algo presets. Precedence: defaults ← preset(env, algo) ← flags.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+
+export const algos = ["grpo", "ppo"] as const;
+
+/** Every knob of a run; each is a `--kebab-case` flag. */
+export interface Config {
+  env: string;
+  algo: string;
+  seed: number;
+  totalSteps: number;
+  out: string;
+  resume: string;
+  // network
+  hidden: string;
+  activation: string;
+  stateIndependentStd: boolean;
+  initLogStd: number;
+  // optimization
+  lr: number;
+  lrSchedule: string;
+  epochs: number;
+  minibatches: number;
+  maxGradNorm: number;
+  entCoef: number;
+  gamma: number;
+  normObs: boolean;
+  // GRPO
+  groupSize: number;
+  groups: number;
+  horizon: number;
+  branchProb: number;
+  advMode: string;
+  scaleRewards: string;
+  dropZeroStd: boolean;
+  epsLow: number;
+  epsHigh: number;
+  klCoef: number;
+  klTarget: number;
+  adaptiveKl: boolean;
+  refCoef: number;
+  refKl: string;
+  // PPO
+  numEnvs: number;
+  rolloutSteps: number;
+  gaeLambda: number;
+  clip: number;
+  vfCoef: number;
+  normAdv: boolean;
+  normReward: boolean;
+  // bookkeeping
+  checkpointEvery: number;
+  evalEpisodes: number;
+  evalEvery: number;
+  quiet: boolean;
+}
+
+/** Flag help, in the order shown by --help. */
+const help: Record<keyof Config, string> = {
+  env: "environment id (Pendulum-v1, HalfCheetah-v5)",
+  algo: `algorithm (${algos.join(", ")})`,
+  seed: "seed of the policy init, action sampling, minibatch order and env resets",
+  totalSteps: "environment-step budget",
+  out:
+    "run folder: args.json, metrics.csv/.jsonl, checkpoint.json (default runs/<env>_<algo>_s<seed>)",
+  resume: "run folder to continue from its checkpoint.json",
+  hidden: "hidden layer sizes, comma-separated",
+  activation: "hidden nonlinearity (relu, tanh)",
+  stateIndependentStd: "one log σ parameter per action dim instead of a log σ² head",
+  initLogStd: "initial log σ",
+  lr: "Adam learning rate α₀",
+  lrSchedule: "learning-rate schedule (constant, linear, cosine)",
+  epochs: "passes over each batch",
+  minibatches: "minibatches per pass",
+  maxGradNorm: "clip the global gradient norm to this (≤ 0: off)",
+  entCoef: "entropy bonus c_H",
+  gamma: "discount γ (GRPO: of the process-mode reward-to-go)",
+  normObs: "normalize observations with running mean/std",
+  groupSize: "GRPO: G members per group, all from one cloned start state",
+  groups: "GRPO: groups per update (N = groups·G envs)",
+  horizon: "GRPO: steps per member per update (capped by the episode end)",
+  branchProb:
+    "GRPO: chance that a group branches from a state visited in the previous update (TRPO vine) instead of a fresh reset",
+  advMode: "GRPO: advantage mode (process, outcome)",
+  scaleRewards: "GRPO: advantage scaling (group, batch, none)",
+  dropZeroStd: "GRPO: drop groups with no reward spread (DAPO dynamic sampling)",
+  epsLow: "GRPO: ratio clip below, 1 − ε_low",
+  epsHigh: "GRPO: ratio clip above, 1 + ε_high",
+  klCoef: "GRPO: initial β_old of the KL trust region to π_old (0: off)",
+  klTarget: "GRPO: target d of the adaptive β_old",
+  adaptiveKl: "GRPO: adapt β_old (halve below d/1.5, double above 1.5·d)",
+  refCoef: "GRPO: β_ref of KL(π_θ‖π_ref) to the frozen initial policy (0: no reference)",
+  refKl: "GRPO: reference KL estimator (k3, exact)",
+  numEnvs: "PPO: parallel envs N",
+  rolloutSteps: "PPO: steps per env per update T",
+  gaeLambda: "PPO: GAE λ",
+  clip: "PPO: ratio and value clip ε",
+  vfCoef: "PPO: value-loss coefficient c_V",
+  normAdv: "PPO: normalize advantages per minibatch",
+  normReward:
+    "PPO: scale rewards by the running std of the discounted return (Gymnasium NormalizeReward)",
+  checkpointEvery: "save checkpoint.json every this many updates (and at the end)",
+  evalEpisodes:
+    "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
+  evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
+  quiet: "print nothing but errors",
+};
+
+const base: Config = {
+  env: "Pendulum-v1",
+  algo: "grpo",
+  seed: 1,
+  totalSteps: 100_000,
+  out: "",
+  resume: "",
+  hidden: "64,64",
+  activation: "tanh",
+  stateIndependentStd: false,
+  initLogStd: 0,
+  lr: 1e-3,
+  lrSchedule: "linear",
+  epochs: 10,
+  minibatches: 32,
+  maxGradNorm: 0.5,
+  entCoef: 0,
+  gamma: 0.99,
+  normObs: false,
+  groupSize: 8,
+  groups: 8,
+  horizon: 200,
+  branchProb: 0,
+  advMode: "process",
+  scaleRewards: "group",
+  dropZeroStd: false,
+  epsLow: 0.2,
+  epsHigh: 0.28,
+  klCoef: 0,
+  klTarget: 0.01,
+  adaptiveKl: true,
+  refCoef: 0,
+  refKl: "k3",
+  numEnvs: 4,
+  rolloutSteps: 1024,
+  gaeLambda: 0.95,
+  clip: 0.2,
+  vfCoef: 0.5,
+  normAdv: true,
+  normReward: true,
+  checkpointEvery: 5,
+  evalEpisodes: 10,
+  evalEvery: 0,
+  quiet: false,
+};
+
+/** Per-env, per-algo presets over {@link base}. */
+export const presets: Record<string, Partial<Config>> = {
+  "Pendulum-v1/grpo": {
+    totalSteps: 100_000,
+    stateIndependentStd: true,
+    gamma: 0.9,
+    groups: 16,
+    groupSize: 8,
+    horizon: 32,
+    branchProb: 0.9,
+    lr: 1e-3,
+    epochs: 10,
+    minibatches: 32,
+    evalEvery: 5,
+  },
+  "Pendulum-v1/ppo": {
+    totalSteps: 100_000,
+    stateIndependentStd: true,
+    gamma: 0.9,
+    numEnvs: 4,
+    rolloutSteps: 1024,
+    lr: 1e-3,
+    epochs: 10,
+    minibatches: 64,
+    evalEvery: 5,
+  },
+  "HalfCheetah-v5/grpo": {
+    totalSteps: 1_000_000,
+    hidden: "256,256",
+    activation: "relu",
+    normObs: true,
+    gamma: 0.99,
+    horizon: 1000,
+    lr: 3e-4,
+  },
+  "HalfCheetah-v5/ppo": {
+    totalSteps: 1_000_000,
+    hidden: "256,256",
+    activation: "relu",
+    normObs: true,
+    numEnvs: 1,
+    rolloutSteps: 2048,
+    lr: 3e-4,
+    minibatches: 32,
+  },
+};
+
+const camel = (k: string) => k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
+const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
+
+/** Parses CLI flags into a full config (base ← preset(env, algo) ← flags) and the flags alone. */
+export function parseConfig(argv: string[]): { cfg: Config; flags: Partial<Config> } | "help" {
+  const options = Object.fromEntries(
+    Object.entries(base).map((
+      [k, v],
+    ) => [kebab(k), { type: typeof v === "boolean" ? "boolean" as const : "string" as const }]),
+  );
+  const { values } = parseArgs({
+    args: argv,
+    options: { ...options, help: { type: "boolean", short: "h" } },
+    allowNegative: true,
+  });
+  if (values.help) return "help";
+  const flags: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(values)) {
+    if (k === "help" || v === undefined) continue;
+    const key = camel(k) as keyof Config;
+    if (typeof base[key] === "number") {
+      const n = Number(v);
+      if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v}"`);
+      flags[key] = n;
+    } else flags[key] = v;
+  }
+  const env = (flags.env as string) ?? base.env, algo = (flags.algo as string) ?? base.algo;
+  if (!(algos as readonly string[]).includes(algo)) {
+    throw new Error(`Unknown algo "${algo}": valid ones are ${algos.join(", ")}`);
+  }
+  return {
+    cfg: { ...base, ...presets[`${env}/${algo}`], ...flags } as Config,
+    flags: flags as Partial<Config>,
+  };
+}
+
+/** The --help text: every flag with its default, then the presets. */
+export function usage(): string {
+  const lines = Object.entries(help).map(([k, h]) => {
+    const d = base[k as keyof Config];
+    return `  --${kebab(k).padEnd(24)} ${h} [default: ${d === "" ? "none" : d}]`;
+  });
+  const pre = Object.entries(presets).map(([k, p]) =>
+    `  ${k}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
+  );
+  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets):\n${
+    lines.join("\n")
+  }\n\nPresets:\n${pre.join("\n")}\n`;
+}
