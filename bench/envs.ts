@@ -30,6 +30,9 @@ export const cases: BenchCase[] = [
   { env: "Pendulum-v1", n: 64, backend: "workers", workers: 1 },
   { env: "Pendulum-v1", n: 64, backend: "workers", workers: 2 },
   { env: "Pendulum-v1", n: 64, backend: "message", workers: 2 },
+  { env: "HalfCheetah-v5", n: 1, backend: "single" },
+  { env: "HalfCheetah-v5", n: 16, backend: "inline" },
+  { env: "HalfCheetah-v5", n: 16, backend: "workers", workers: 2 },
 ];
 
 /** A measured row. */

@@ -35,14 +35,37 @@ export function gemm(M: number, N: number, P: number, a: Storage, b: Storage, c:
   for (let m = 0; m < M4; m += 4) {
     for (let n = 0; n < N4; n += 4) tile4x4(a, b, c, m * P, n, m * N + n, P, N);
   }
-  // Edges: the last M mod 4 rows (every column) and the last N mod 4 columns (the blocked rows).
-  for (let m = 0; m < M; m++) {
-    for (let n = m < M4 ? N4 : 0; n < N; n++) {
+  // Edges: the last N mod 4 columns of the blocked rows, then the last M mod 4 rows.
+  for (let n = N4; n < N; n++) {
+    for (let m = 0; m < M4; m += 4) column4(a, b, c, m * P, n, m * N + n, P, N);
+  }
+  for (let m = M4; m < M; m++) {
+    for (let n = 0; n < N; n++) {
       let acc = 0;
-      for (let p = 0; p < P; p++) acc += a[m * P + p] * b[p * N + n];
+      for (let p = 0, pa = m * P, pb = n; p < P; p++, pb += N) acc += a[pa + p] * b[pb];
       c[m * N + n] += acc;
     }
   }
+}
+
+/** C[m..m+3, n] += A[m..m+3, :]·B[:, n]: one edge column for four rows. */
+function column4(
+  a: Storage,
+  b: Storage,
+  c: Storage,
+  a0: number,
+  n0: number,
+  o: number,
+  P: number,
+  N: number,
+): void {
+  const a1 = a0 + P, a2 = a1 + P, a3 = a2 + P;
+  let c0 = 0, c1 = 0, c2 = 0, c3 = 0;
+  for (let p = 0, pb = n0; p < P; p++, pb += N) {
+    const y = b[pb];
+    c0 += a[a0 + p] * y, c1 += a[a1 + p] * y, c2 += a[a2 + p] * y, c3 += a[a3 + p] * y;
+  }
+  c[o] += c0, c[o + N] += c1, c[o + 2 * N] += c2, c[o + 3 * N] += c3;
 }
 
 /**

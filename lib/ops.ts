@@ -31,7 +31,8 @@
  * @module
  */
 import { ndarray, ops } from "./deps.ts";
-import { gemm, transpose } from "./gemm.ts";
+import { transpose } from "./gemm.ts";
+import { matmulKernel as gemm } from "./threads.ts";
 import { fmtShape, like, record, type Storage, Tensor } from "./tensor.ts";
 
 // ---------------------------------------------------------------- broadcasting binary ops

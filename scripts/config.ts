@@ -57,6 +57,7 @@ export interface Config {
   checkpointEvery: number;
   evalEpisodes: number;
   evalEvery: number;
+  threads: number;
   quiet: boolean;
 }
 
@@ -108,6 +109,7 @@ const help: Record<keyof Config, string> = {
   evalEpisodes:
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
   evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
+  threads: "threads sharing each large matmul (results are identical for any count)",
   quiet: "print nothing but errors",
 };
 
@@ -154,20 +156,21 @@ const base: Config = {
   checkpointEvery: 5,
   evalEpisodes: 10,
   evalEvery: 0,
+  threads: 1,
   quiet: false,
 };
 
 /** Per-env, per-algo presets over {@link base}. */
 export const presets: Record<string, Partial<Config>> = {
   "Pendulum-v1/grpo": {
-    totalSteps: 100_000,
+    totalSteps: 200_000,
     stateIndependentStd: true,
     gamma: 0.9,
     groups: 16,
     groupSize: 8,
     horizon: 32,
     branchProb: 0.9,
-    lr: 1e-3,
+    lr: 3e-3,
     epochs: 10,
     minibatches: 32,
     evalEvery: 5,

@@ -16,9 +16,16 @@ const { values } = parseArgs({
   options: {
     seeds: { type: "string", default: "1,2,3,4,5" },
     jobs: { type: "string", default: "2" },
-    algos: { type: "string", default: "ppo,grpo" },
+    algos: { type: "string", default: "ppo,grpo,grpo-fresh" },
   },
 });
+/** The rows: each algorithm's preset, plus an ablation of GRPO's start states. */
+const variants: Record<string, string[]> = {
+  ppo: ["--algo", "ppo"],
+  grpo: ["--algo", "grpo"],
+  // GRPO with every group from a fresh reset and whole 200-step episodes (no vine branching)
+  "grpo-fresh": ["--algo", "grpo", "--branch-prob", "0", "--horizon", "200", "--groups", "8"],
+};
 const seeds = values.seeds.split(",").map(Number), algos = values.algos.split(",");
 const runs = algos.flatMap((algo) =>
   seeds.map((seed) => ({ algo, seed, out: `runs/study/Pendulum-v1_${algo}_s${seed}` }))
@@ -30,7 +37,7 @@ async function run(r: (typeof runs)[number]): Promise<void> {
   const resume = await Deno.stat(`${r.out}/checkpoint.json`).then(() => true, () => false);
   const args = resume
     ? ["--resume", r.out]
-    : ["--algo", r.algo, "--seed", String(r.seed), "--out", r.out];
+    : [...variants[r.algo], "--seed", String(r.seed), "--out", r.out];
   const t0 = performance.now();
   const { success } = await new Deno.Command(Deno.execPath(), {
     args: ["run", "-A", script, ...args, "--quiet"],
@@ -53,7 +60,9 @@ const lines = [
   "",
   "## Pendulum-v1, default presets",
   "",
-  `Command: \`deno run -A scripts/pendulum_study.ts --seeds ${values.seeds}\` (per run: \`deno task train --algo ALGO --seed S\`).`,
+  `Command: \`deno run -A scripts/pendulum_study.ts --seeds ${values.seeds}\`; each row is \`deno task train <flags> --seed S\` with`,
+  ...Object.entries(variants).map(([k, v]) => `- ${k}: \`${v.join(" ")}\``),
+  "",
   `Machine: ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ${values.jobs} runs at a time.`,
   "Evaluation: the deterministic policy (mean action) on 10 fresh episodes (seeds 10000 + seed …).",
   "First step ≥ −200: the env step of the first periodic deterministic evaluation (every 5 updates, same 10 episodes) with mean return ≥ −200.",

@@ -35,6 +35,7 @@ import { noGrad, Tensor } from "../lib/tensor.ts";
 import { evaluate } from "./eval.ts";
 import { type Config, parseConfig, usage } from "./config.ts";
 import { Progress } from "../lib/progress.ts";
+import { startThreads, stopThreads } from "../lib/threads.ts";
 import { DiagGaussian, kl } from "../lib/normal.ts";
 
 const mean = (xs: ArrayLike<number>) => {
@@ -203,6 +204,7 @@ export async function main(
       transform: obsRms ? (o) => transform(o, false) : undefined,
     });
 
+  await startThreads(cfg.threads);
   const start = performance.now();
   const startStep = globalStep;
   const progress = cfg.quiet
@@ -426,6 +428,7 @@ export async function main(
       if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
     }
   } finally {
+    stopThreads();
     venv.close();
     progress?.finish();
   }

@@ -1,0 +1,133 @@
+/**
+ * Optional multi-core matmul: large {@link gemm} calls are split by rows between this thread and
+ * Web Workers that share a `SharedArrayBuffer` scratch space.
+ *
+ * ```text
+ * C[M, N] += A[M, P]·B[P, N]:  rows [0, m₁) here, rows [m₁, M) split across the workers
+ * ```
+ * Every row is computed by the same loop in the same order whichever thread runs it, so results are
+ * bit-identical with 1, 2 or more threads. Off until {@link startThreads}; small products (below
+ * {@link MIN_PARALLEL_WORK} multiply-adds) and float64 data always run on this thread.
+ *
+ * Reference: the HTML Living Standard's shared memory and `Atomics.wait`/`notify` (ECMAScript §25.4).
+ *
+ * @module
+ */
+import { gemm } from "./gemm.ts";
+import type { Storage } from "./tensor.ts";
+
+/** Products with fewer multiply-adds than this stay on one thread. */
+export const MIN_PARALLEL_WORK = 1 << 20;
+
+/** Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC]. */
+const CTRL = 16;
+export const SEQ = 0,
+  DONE = 1,
+  M0 = 2,
+  ROWS = 3,
+  NN = 4,
+  PP = 5,
+  OFF_A = 6,
+  OFF_B = 7,
+  OFF_C = 8,
+  STOP = 9;
+
+interface Pool {
+  workers: Worker[];
+  ctrl: Int32Array;
+  data: Float32Array;
+}
+
+let pool: Pool | undefined;
+
+/**
+ * Starts `threads − 1` workers (so `threads` cores share each large matmul) with a shared scratch
+ * space of `scratchMB` megabytes. Call {@link stopThreads} before exit: live workers keep the
+ * process running.
+ */
+export async function startThreads(
+  threads: number,
+  opts: { scratchMB?: number } = {},
+): Promise<void> {
+  if (!(Number.isInteger(threads) && threads >= 1)) {
+    throw new Error(`startThreads: threads must be an integer ≥ 1, got ${threads}`);
+  }
+  stopThreads();
+  if (threads === 1) return;
+  const n = threads - 1;
+  const ctrl = new Int32Array(new SharedArrayBuffer(CTRL * 4 * n));
+  const data = new Float32Array(new SharedArrayBuffer((opts.scratchMB ?? 64) * 1024 * 1024));
+  const workers = await Promise.all(
+    Array.from({ length: n }, (_, w) =>
+      new Promise<Worker>((resolve, reject) => {
+        const worker = new Worker(new URL("./threads_worker.ts", import.meta.url), {
+          type: "module",
+        });
+        worker.onmessage = () => resolve(worker);
+        worker.onerror = (e) => reject(new Error(`gemm worker ${w} failed to start: ${e.message}`));
+        worker.postMessage({ ctrl: ctrl.buffer, data: data.buffer, slot: w * CTRL });
+      })),
+  );
+  pool = { workers, ctrl, data };
+}
+
+/** Stops the workers; matmul runs on this thread again. */
+export function stopThreads(): void {
+  if (!pool) return;
+  for (let w = 0; w < pool.workers.length; w++) {
+    Atomics.store(pool.ctrl, w * CTRL + STOP, 1);
+    Atomics.add(pool.ctrl, w * CTRL + SEQ, 1);
+    Atomics.notify(pool.ctrl, w * CTRL + SEQ);
+    pool.workers[w].terminate();
+  }
+  pool = undefined;
+}
+
+/** The number of threads sharing large matmuls (1 when off). */
+export function threadCount(): number {
+  return pool ? pool.workers.length + 1 : 1;
+}
+
+/** C[M, N] += A[M, P]·B[P, N], on several cores when started and worth it; see the module doc. */
+export function matmulKernel(
+  M: number,
+  N: number,
+  P: number,
+  a: Storage,
+  b: Storage,
+  c: Storage,
+): void {
+  const p = pool;
+  const T = p ? p.workers.length + 1 : 1;
+  const share = Math.ceil(M / T / 4) * 4; // rows per thread, a multiple of 4
+  const workerRows = M - share;
+  if (
+    !p || M * N * P < MIN_PARALLEL_WORK || !(c instanceof Float32Array) || workerRows <= 0 ||
+    workerRows * (P + N) + P * N > p.data.length
+  ) {
+    gemm(M, N, P, a, b, c);
+    return;
+  }
+  // Scratch: B, then each worker's A rows and C rows.
+  const { ctrl, data, workers } = p;
+  data.set(b.subarray(0, P * N), 0);
+  let off = P * N, m0 = share, busy = 0;
+  for (let w = 0; w < workers.length && m0 < M; w++) {
+    const rows = Math.min(share, M - m0), s = w * CTRL;
+    data.set(a.subarray(m0 * P, (m0 + rows) * P), off);
+    data.set(c.subarray(m0 * N, (m0 + rows) * N), off + rows * P);
+    ctrl[s + M0] = m0, ctrl[s + ROWS] = rows, ctrl[s + NN] = N, ctrl[s + PP] = P;
+    ctrl[s + OFF_A] = off, ctrl[s + OFF_B] = 0, ctrl[s + OFF_C] = off + rows * P;
+    Atomics.store(ctrl, s + DONE, 0);
+    Atomics.add(ctrl, s + SEQ, 1);
+    Atomics.notify(ctrl, s + SEQ);
+    off += rows * (P + N), m0 += rows, busy++;
+  }
+  gemm(share, N, P, a, b, c); // this thread's rows, in place
+  for (let w = 0; w < busy; w++) {
+    const s = w * CTRL;
+    while (Atomics.load(ctrl, s + DONE) === 0) Atomics.wait(ctrl, s + DONE, 0);
+    const rows = ctrl[s + ROWS], r0 = ctrl[s + M0], oc = ctrl[s + OFF_C];
+    c.set(data.subarray(oc, oc + rows * N), r0 * N);
+  }
+}

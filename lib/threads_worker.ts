@@ -1,0 +1,29 @@
+/**
+ * The worker side of lib/threads.ts: waits on its control slot, runs `gemm` on its rows in the
+ * shared scratch space, and reports done. Runs only when spawned by `startThreads`.
+ *
+ * @module
+ */
+/// <reference lib="deno.worker" />
+import { gemm } from "./gemm.ts";
+import { DONE, NN, OFF_A, OFF_B, OFF_C, PP, ROWS, SEQ, STOP } from "./threads.ts";
+
+self.onmessage = (
+  e: MessageEvent<{ ctrl: SharedArrayBuffer; data: SharedArrayBuffer; slot: number }>,
+) => {
+  const ctrl = new Int32Array(e.data.ctrl), data = new Float32Array(e.data.data), s = e.data.slot;
+  let seen = Atomics.load(ctrl, s + SEQ); // before "ready": a job posted right after it must not be missed
+  self.postMessage("ready");
+  for (;;) {
+    Atomics.wait(ctrl, s + SEQ, seen);
+    seen = Atomics.load(ctrl, s + SEQ);
+    if (Atomics.load(ctrl, s + STOP)) return self.close();
+    const rows = ctrl[s + ROWS], N = ctrl[s + NN], P = ctrl[s + PP];
+    const a = data.subarray(ctrl[s + OFF_A]),
+      b = data.subarray(ctrl[s + OFF_B]),
+      c = data.subarray(ctrl[s + OFF_C]);
+    gemm(rows, N, P, a, b, c);
+    Atomics.store(ctrl, s + DONE, 1);
+    Atomics.notify(ctrl, s + DONE);
+  }
+};
