@@ -39,6 +39,7 @@ import {
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { Rng } from "../lib/rng.ts";
 import { Tensor } from "../lib/tensor.ts";
+import { startThreads, stopThreads } from "../lib/threads.ts";
 import {
   type InitParams,
   makePeerStep,
@@ -269,6 +270,14 @@ export async function main(args: string[]): Promise<BenchRow[]> {
     const sides: (() => Promise<Side>)[] = [
       () => Promise.resolve(opsSide(data, init)),
       () => Promise.resolve(policySide(data, init, cfg.seed)),
+      async () => { // the same policy step with matmuls split over both cores (lib/threads.ts)
+        await startThreads(2);
+        return {
+          ...policySide(data, init, cfg.seed),
+          name: "ours/policy-2threads",
+          dispose: stopThreads,
+        };
+      },
       ...cfg.peers.map((backend) => async () => {
         await useBackend(backend);
         let label = `tfjs/${backend}`;

@@ -477,15 +477,16 @@ export class MessageVectorEnv {
 }
 
 /**
- * Which backend `makeVectorEnv(..., { backend: "auto" })` uses, per env id, from bench/envs.ts on
- * this 2-core machine (`npx -y deno@2.9.6 run -A bench/envs.ts --seconds 3`, other jobs running).
+ * Which backend `makeVectorEnv(..., { backend: "auto" })` uses, per env id, measured side by side
+ * with `npx -y deno@2.9.6 run -A bench/envs.ts --seconds 3` on the 2-core machine (quiet):
  *
- * Pendulum-v1, N = 64, three runs: inline 0.93–1.15M env steps/s; workers (SAB+Atomics, 2 workers)
- * 0.47–0.63M; postMessage 0.24–0.37M. A Pendulum step (~1 µs) is too cheap to pay for a round trip.
+ * - Pendulum-v1, N = 64: inline 1.36M env steps/s; workers (SAB+Atomics) 0.39M with 1 worker,
+ *   0.44M with 2; postMessage 0.27M. A Pendulum step (~1 µs) is too cheap to pay for a round trip.
+ * - HalfCheetah-v5, N = 16: inline 13.0k env steps/s; 2 workers 16.0k (1.23×).
  */
 export const AUTO_BACKEND: Record<string, "inline" | "workers"> = {
   "Pendulum-v1": "inline",
-  "HalfCheetah-v5": "inline", // PLACEHOLDER: to be set from the HalfCheetah helper's bench rows
+  "HalfCheetah-v5": "workers",
 };
 
 /** Options for {@link makeVectorEnv}. */

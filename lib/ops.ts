@@ -30,7 +30,7 @@
  *
  * @module
  */
-import { ndarray, ops } from "./deps.ts";
+import { ops } from "./deps.ts";
 import { transpose } from "./gemm.ts";
 import { matmulKernel as gemm } from "./threads.ts";
 import { fmtShape, like, record, type Storage, Tensor } from "./tensor.ts";
@@ -52,44 +52,63 @@ function broadcastShape(name: string, a: Tensor, b: Tensor): readonly number[] {
   return big.shape;
 }
 
-/** An ndarray view of `x` stretched to `shape` by zero strides on the leading axes. */
-function stretched(x: Tensor, shape: readonly number[]) {
-  const strides = new Array(shape.length).fill(0);
-  for (let ax = shape.length - 1, s = 1; ax >= 0 && s < x.size; ax--) {
-    strides[ax] = s;
-    s *= shape[ax];
-  }
-  return viewOf(x.data, shape, strides);
-}
-
-function viewOf(data: Storage, shape: readonly number[], strides: number[]) {
-  return ndarray(data, shape as number[], strides, 0);
-}
-
-type Kernel = (out: unknown, a: unknown, b: unknown) => void;
-
-function binary(name: string, a: Tensor, b: Tensor, kernel: Kernel): Tensor {
+/**
+ * The output of `a ∘ b` and its elementwise loop: y[i] = f(a[i mod |a|], b[i mod |b|]). Plain loops
+ * beat ndarray-ops 2–3× here (bench/kernels.ts), so only exp and log use ndarray-ops.
+ */
+function binary(
+  name: string,
+  a: Tensor,
+  b: Tensor,
+  op: "add" | "sub" | "mul" | "div" | "min" | "max",
+): Tensor {
   const shape = broadcastShape(name, a, b);
   const wide = a.data instanceof Float64Array ? a : b; // float64 wins, so checks stay float64
-  const y = new Tensor(like(wide, shape.reduce((m, n) => m * n, 1)), shape);
-  if (y.size) {
-    kernel(viewOf(y.data, shape, stridesOf(shape)), stretched(a, shape), stretched(b, shape));
+  const n = shape.reduce((m, k) => m * k, 1);
+  const y = new Tensor(like(wide, n), shape);
+  const ad = a.data, bd = b.data, yd = y.data, sa = a.size, sb = b.size;
+  if (sa === n && sb === n) { // same shapes: one tight loop per op
+    switch (op) {
+      case "add":
+        for (let i = 0; i < n; i++) yd[i] = ad[i] + bd[i];
+        break;
+      case "sub":
+        for (let i = 0; i < n; i++) yd[i] = ad[i] - bd[i];
+        break;
+      case "mul":
+        for (let i = 0; i < n; i++) yd[i] = ad[i] * bd[i];
+        break;
+      case "div":
+        for (let i = 0; i < n; i++) yd[i] = ad[i] / bd[i];
+        break;
+      case "min":
+        for (let i = 0; i < n; i++) yd[i] = ad[i] <= bd[i] ? ad[i] : bd[i];
+        break;
+      case "max":
+        for (let i = 0; i < n; i++) yd[i] = ad[i] >= bd[i] ? ad[i] : bd[i];
+    }
+    return y;
+  }
+  for (let i = 0; i < n; i++) {
+    const u = ad[sa === n ? i : i % sa], v = bd[sb === n ? i : i % sb];
+    yd[i] = op === "add"
+      ? u + v
+      : op === "sub"
+      ? u - v
+      : op === "mul"
+      ? u * v
+      : op === "div"
+      ? u / v
+      : op === "min"
+      ? (u <= v ? u : v)
+      : (u >= v ? u : v);
   }
   return y;
 }
 
-function stridesOf(shape: readonly number[]): number[] {
-  const st = new Array(shape.length);
-  for (let ax = shape.length - 1, s = 1; ax >= 0; ax--) {
-    st[ax] = s;
-    s *= shape[ax];
-  }
-  return st;
-}
-
 /** y = a + b (broadcasting). @param a differentiable @param b differentiable */
 export function add(a: Tensor, b: Tensor): Tensor {
-  const y = binary("add", a, b, ops.add as Kernel);
+  const y = binary("add", a, b, "add");
   return record(y, [a, b], (gy) => {
     const n = y.size, sa = a.size, sb = b.size;
     if (a.requiresGrad) {
@@ -105,7 +124,7 @@ export function add(a: Tensor, b: Tensor): Tensor {
 
 /** y = a − b (broadcasting). */
 export function sub(a: Tensor, b: Tensor): Tensor {
-  const y = binary("sub", a, b, ops.sub as Kernel);
+  const y = binary("sub", a, b, "sub");
   return record(y, [a, b], (gy) => {
     const n = y.size, sa = a.size, sb = b.size;
     if (a.requiresGrad) {
@@ -121,7 +140,7 @@ export function sub(a: Tensor, b: Tensor): Tensor {
 
 /** y = a·b elementwise (broadcasting). */
 export function mul(a: Tensor, b: Tensor): Tensor {
-  const y = binary("mul", a, b, ops.mul as Kernel);
+  const y = binary("mul", a, b, "mul");
   return record(y, [a, b], (gy) => {
     const n = y.size, sa = a.size, sb = b.size, ad = a.data, bd = b.data;
     if (a.requiresGrad) {
@@ -137,7 +156,7 @@ export function mul(a: Tensor, b: Tensor): Tensor {
 
 /** y = a/b elementwise (broadcasting). */
 export function div(a: Tensor, b: Tensor): Tensor {
-  const y = binary("div", a, b, ops.div as Kernel);
+  const y = binary("div", a, b, "div");
   return record(y, [a, b], (gy) => {
     const n = y.size, sa = a.size, sb = b.size, bd = b.data, yd = y.data;
     if (a.requiresGrad) {
@@ -156,7 +175,7 @@ export function div(a: Tensor, b: Tensor): Tensor {
 
 /** y = min(a, b) elementwise; ties send the gradient to `a`. */
 export function minimum(a: Tensor, b: Tensor): Tensor {
-  const y = binary("minimum", a, b, ops.min as Kernel);
+  const y = binary("minimum", a, b, "min");
   return record(y, [a, b], (gy) => {
     const n = y.size, sa = a.size, sb = b.size, ad = a.data, bd = b.data;
     for (let i = 0; i < n; i++) {
@@ -170,7 +189,7 @@ export function minimum(a: Tensor, b: Tensor): Tensor {
 
 /** y = max(a, b) elementwise; ties send the gradient to `a`. */
 export function maximum(a: Tensor, b: Tensor): Tensor {
-  const y = binary("maximum", a, b, ops.max as Kernel);
+  const y = binary("maximum", a, b, "max");
   return record(y, [a, b], (gy) => {
     const n = y.size, sa = a.size, sb = b.size, ad = a.data, bd = b.data;
     for (let i = 0; i < n; i++) {
@@ -192,8 +211,8 @@ function output(x: Tensor): [Tensor, Storage, Storage] {
 
 /** y = x + c. */
 export function addScalar(x: Tensor, c: number): Tensor {
-  const y = new Tensor(like(x), x.shape);
-  ops.adds(y.nd(), x.nd(), c);
+  const [y, xd, yd] = output(x);
+  for (let i = 0; i < xd.length; i++) yd[i] = xd[i] + c;
   return record(y, [x], (gy) => {
     const g = x.grad;
     for (let i = 0; i < g.length; i++) g[i] += gy[i]; // ∂y/∂x = 1
@@ -202,8 +221,8 @@ export function addScalar(x: Tensor, c: number): Tensor {
 
 /** y = c·x. */
 export function mulScalar(x: Tensor, c: number): Tensor {
-  const y = new Tensor(like(x), x.shape);
-  ops.muls(y.nd(), x.nd(), c);
+  const [y, xd, yd] = output(x);
+  for (let i = 0; i < xd.length; i++) yd[i] = c * xd[i];
   return record(y, [x], (gy) => {
     const g = x.grad;
     for (let i = 0; i < g.length; i++) g[i] += c * gy[i]; // ∂y/∂x = c
@@ -237,8 +256,8 @@ export function log(x: Tensor): Tensor {
 
 /** y = x². */
 export function square(x: Tensor): Tensor {
-  const y = new Tensor(like(x), x.shape);
-  ops.mul(y.nd(), x.nd(), x.nd());
+  const [y, xd, yd] = output(x);
+  for (let i = 0; i < xd.length; i++) yd[i] = xd[i] * xd[i];
   return record(y, [x], (gy) => {
     const g = x.grad, xd = x.data;
     for (let i = 0; i < g.length; i++) g[i] += 2 * xd[i] * gy[i]; // ∂y/∂x = 2x

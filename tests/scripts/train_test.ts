@@ -2,6 +2,7 @@ import { deepStrictEqual, ok, rejects } from "node:assert/strict";
 import { checkpointPath, loadCheckpoint } from "../../lib/checkpoint.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import { main } from "../../scripts/train.ts";
+import { main as evalMain } from "../../scripts/eval.ts";
 
 const tiny = [
   "--hidden",
@@ -115,4 +116,27 @@ Deno.test("a real SIGKILL mid-run loses at most one checkpoint interval; --resum
   ok(ckpt.step >= 1000 && ckpt.step < 6000, `checkpoint at step ${ckpt.step}`);
   await main(["--resume", killed, "--quiet"]);
   deepStrictEqual(await paramsOf(killed), await paramsOf(straight));
+});
+
+Deno.test("learning check: the default GRPO preset at half its budget clearly improves Pendulum's deterministic return", async () => {
+  const dir = await Deno.makeTempDir();
+  await main(["--total-steps", "100000", "--quiet", "--out", dir]);
+  const evals = readMetrics(dir).map((r) => r["charts/eval_return"]).filter((v) =>
+    typeof v === "number"
+  ) as number[];
+  // A random policy scores about −1200 and a solved one −200: require at least half of that gap.
+  ok(
+    evals.length >= 2 && evals[0] < -900 && evals.at(-1)! > -700,
+    `eval return went ${evals.join(" → ")}`,
+  );
+});
+
+Deno.test("eval loads a checkpoint and reports the deterministic return over fresh episodes", async () => {
+  const dir = await Deno.makeTempDir();
+  await main([...grpo, "--total-steps", "200", "--out", dir]);
+  const a = await evalMain(["--checkpoint", checkpointPath(dir), "--episodes", "3", "--seed", "5"]);
+  const b = await evalMain(["--checkpoint", checkpointPath(dir), "--episodes", "3", "--seed", "5"]);
+  deepStrictEqual(a, b);
+  ok(a.returns.length === 3 && a.returns.every((r) => r <= 0 && r >= -16.2736044 * 200));
+  await rejects(evalMain(["--checkpoint", `${dir}/missing.json`]), /does not exist/);
 });
