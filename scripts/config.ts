@@ -272,7 +272,7 @@ export function usage(): string {
   const pre = Object.entries(presets).map(([k, p]) =>
     `  ${k}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
   );
-  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets):\n${
+  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>):\n${
     lines.join("\n")
   }\n\nPresets:\n${pre.join("\n")}\n`;
 }
