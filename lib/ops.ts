@@ -106,19 +106,19 @@ function binary(
   return y;
 }
 
+/** x.grad[i mod |x|] += s·gy[i]: a broadcast input's gradient, summed over its repeats. */
+function reduceInto(x: Tensor, gy: Storage, s: number): void {
+  if (!x.requiresGrad) return;
+  const g = x.grad, n = gy.length, sx = x.size;
+  for (let i = 0; i < n; i++) g[sx === n ? i : i % sx] += s * gy[i];
+}
+
 /** y = a + b (broadcasting). @param a differentiable @param b differentiable */
 export function add(a: Tensor, b: Tensor): Tensor {
   const y = binary("add", a, b, "add");
   return record(y, [a, b], (gy) => {
-    const n = y.size, sa = a.size, sb = b.size;
-    if (a.requiresGrad) {
-      const ga = a.grad;
-      for (let i = 0; i < n; i++) ga[sa === n ? i : i % sa] += gy[i];
-    } // ∂y/∂a = 1
-    if (b.requiresGrad) {
-      const gb = b.grad;
-      for (let i = 0; i < n; i++) gb[sb === n ? i : i % sb] += gy[i];
-    } // ∂y/∂b = 1
+    reduceInto(a, gy, 1); // ∂y/∂a = 1
+    reduceInto(b, gy, 1); // ∂y/∂b = 1
   });
 }
 
@@ -126,15 +126,8 @@ export function add(a: Tensor, b: Tensor): Tensor {
 export function sub(a: Tensor, b: Tensor): Tensor {
   const y = binary("sub", a, b, "sub");
   return record(y, [a, b], (gy) => {
-    const n = y.size, sa = a.size, sb = b.size;
-    if (a.requiresGrad) {
-      const ga = a.grad;
-      for (let i = 0; i < n; i++) ga[sa === n ? i : i % sa] += gy[i];
-    } // ∂y/∂a = 1
-    if (b.requiresGrad) {
-      const gb = b.grad;
-      for (let i = 0; i < n; i++) gb[sb === n ? i : i % sb] -= gy[i];
-    } // ∂y/∂b = −1
+    reduceInto(a, gy, 1); // ∂y/∂a = 1
+    reduceInto(b, gy, -1); // ∂y/∂b = −1
   });
 }
 
