@@ -51,6 +51,8 @@ export {
   tanh,
 } from "./lib/ops.ts";
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from "./lib/gradcheck.ts";
+export { gemm, transpose } from "./lib/gemm.ts";
+export { startThreads, stopThreads, threadCount } from "./lib/threads.ts";
 export { Rng, type RngState } from "./lib/rng.ts";
 
 // Distributions, networks, optimizers
@@ -89,6 +91,18 @@ export { adaptKlCoef, grpoLoss, type GrpoLossOptions } from "./lib/grpo.ts";
 export { ppoLoss, type PpoLossOptions } from "./lib/ppo.ts";
 export { collectGroups, collectSteps } from "./lib/rollout.ts";
 export { forEachMinibatch, gatherRows } from "./lib/batch.ts";
+export {
+  type ComposedReward,
+  composeRewards,
+  halfCheetahTerms,
+  type OutcomeTerm,
+  parseRewardSpec,
+  pendulumTerms,
+  rewardRegistry,
+  type RewardTerm,
+  type StepTerm,
+  type Trajectory,
+} from "./lib/rewards.ts";
 
 // Runs: checkpoints and metrics
 export { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "./lib/checkpoint.ts";

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { Box, Env } from "./types.ts";
+import type { Box, Env, Info } from "./types.ts";
 
 /** The batched outputs; N envs, S = obs size. Views valid until the next call. */
 export interface VectorBuffers {
@@ -151,6 +151,8 @@ export class VectorEnv implements VectorEnvLike {
   readonly autoreset: boolean;
   readonly envs: Env[];
   readonly buffers: VectorBuffers;
+  /** [N] each member's `info` from its last step (in-process only; stopped members keep theirs). */
+  readonly infos: Info[];
   #s: number;
   #d: number;
   #running: Uint8Array;
@@ -185,6 +187,7 @@ export class VectorEnv implements VectorEnvLike {
         } and ${n}`,
       );
     }
+    this.infos = Array.from({ length: n }, () => ({}));
     this.#running = new Uint8Array(n);
     this.#ret = new Float64Array(n);
     this.#len = new Uint32Array(n);
@@ -289,6 +292,7 @@ export class VectorEnv implements VectorEnvLike {
       for (let k = 0; k < d; k++) act[k] = actions[i * d + k];
       const env = this.envs[i];
       const r = env.step(act);
+      this.infos[i] = r.info;
       b.stepped[i] = 1;
       b.rewards[i] = r.reward;
       b.terminated[i] = r.terminated ? 1 : 0;

@@ -15,7 +15,9 @@
  *
  * @module
  */
-import type { VectorEnv } from "../envs/vector.ts";
+import type { Info } from "../envs/types.ts";
+import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
+import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
 import type { Rng } from "./rng.ts";
 import { noGrad, Tensor } from "./tensor.ts";
@@ -47,6 +49,8 @@ export interface GroupRollout {
   episodes: EpisodeStats;
   /** The states of the requested `record` slots, in step order. */
   visited: StartState[];
+  /** `rewards/<name>/mean` of the composed reward's terms, when one was given. */
+  rewardTerms: Record<string, number>;
 }
 
 function clipInto(
@@ -61,6 +65,74 @@ function clipInto(
     out[k] = a[k] < low[d] ? low[d] : a[k] > high[d] ? high[d] : a[k];
   }
   return out;
+}
+
+/**
+ * Scores steps with a composed reward in place of the env's, keeping per-term sums for logging.
+ * Outcome judges see each member's trajectory and pay at its last step.
+ */
+class Scorer {
+  readonly #reward: ComposedReward;
+  readonly #prev: Float32Array;
+  readonly #values: Float64Array;
+  readonly #sums: Float64Array;
+  readonly #counts: Float64Array;
+  readonly #traj: Trajectory[];
+  readonly #S: number;
+  readonly #D: number;
+
+  constructor(reward: ComposedReward, N: number, S: number, D: number) {
+    this.#reward = reward;
+    this.#prev = new Float32Array(N * S);
+    this.#values = new Float64Array(reward.names.length).fill(NaN);
+    this.#sums = new Float64Array(reward.names.length);
+    this.#counts = new Float64Array(reward.names.length);
+    this.#traj = Array.from({ length: N }, () => ({ obs: [], actions: [], infos: [] }));
+    this.#S = S;
+    this.#D = D;
+  }
+
+  /** Keeps s_t (the raw obs before the step). */
+  begin(raw: Float32Array): void {
+    this.#prev.set(raw);
+  }
+
+  /** r_t of member i, and the outcome score too when `last`. */
+  step(i: number, applied: Float32Array, r: VectorStepResult, info: Info, last: boolean): number {
+    const S = this.#S, D = this.#D;
+    const s = this.#prev.subarray(i * S, (i + 1) * S), a = applied.subarray(i * D, (i + 1) * D);
+    const next = (r.hasFinal[i] ? r.finalObs : r.obs).subarray(i * S, (i + 1) * S);
+    let total = this.#reward.step(s, a, next, info, this.#values);
+    this.#record();
+    if (this.#reward.hasOutcome) {
+      const tr = this.#traj[i];
+      if (!tr.obs.length) tr.obs.push(s.slice());
+      tr.obs.push(next.slice()), tr.actions.push(a.slice()), tr.infos.push(info);
+      if (last) {
+        total += this.#reward.outcome(tr, this.#values);
+        this.#record();
+        this.#traj[i] = { obs: [], actions: [], infos: [] };
+      }
+    }
+    return total;
+  }
+
+  /** Adds the term values just written (the others stay NaN) to the sums. */
+  #record(): void {
+    for (let k = 0; k < this.#values.length; k++) {
+      if (Number.isNaN(this.#values[k])) continue;
+      this.#sums[k] += this.#values[k];
+      this.#counts[k]++;
+      this.#values[k] = NaN;
+    }
+  }
+
+  /** `rewards/<name>/mean`: per step for step terms, per trajectory for judges. */
+  means(): Record<string, number> {
+    return Object.fromEntries(
+      this.#reward.names.map((n, k) => [`rewards/${n}/mean`, this.#sums[k] / this.#counts[k]]),
+    );
+  }
 }
 
 /** A start state to clone into every member of a group: the simulator state and its raw obs. */
@@ -88,6 +160,8 @@ export interface CollectGroupsOptions {
   record?: { member: number; t: number }[];
   /** Maps raw obs to policy inputs. Default identity. */
   transform?: ObsTransform;
+  /** The training reward; default: the env's own reward. */
+  reward?: ComposedReward;
 }
 
 /**
@@ -100,7 +174,8 @@ export function collectGroups(
   policy: GaussianMlpPolicy,
   opts: CollectGroupsOptions,
 ): GroupRollout {
-  const { rng, groupSize: G, horizon: T, seed, starts, record = [], transform = (o) => o } = opts;
+  const { rng, groupSize: G, horizon: T, seed, starts, record = [], transform = (o) => o, reward } =
+    opts;
   if (venv.autoreset) throw new Error("collectGroups needs a VectorEnv with autoreset: false");
   const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
   if (starts && starts.length * G !== N) {
@@ -123,7 +198,10 @@ export function collectGroups(
     running: new Uint8Array(T * N),
     episodes: { returns: [], lengths: [] },
     visited: [],
+    rewardTerms: {},
   };
+  const scorer = reward && new Scorer(reward, N, S, D);
+  let steps = T;
   const running = new Uint8Array(N).fill(1);
   const clipped = new Float32Array(N * D);
   const { low, high } = venv.actionSpace;
@@ -142,11 +220,14 @@ export function collectGroups(
     const { actions, logProbs } = policy.act(x, rng);
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
+    scorer?.begin(raw);
     const r = venv.step(clipInto(clipped, actions, low, high));
     let any = 0;
     for (let i = 0; i < N; i++) {
       if (!running[i]) continue;
-      out.rewards[t * N + i] = r.rewards[i];
+      out.rewards[t * N + i] = scorer
+        ? scorer.step(i, clipped, r, venv.infos[i], r.hasFinal[i] === 1 || t === T - 1)
+        : r.rewards[i];
       if (r.hasFinal[i]) {
         running[i] = 0;
         if (!starts?.[Math.floor(i / G)]) { // whole episodes only: not those begun at a branch state
@@ -157,9 +238,13 @@ export function collectGroups(
       any |= running[i];
     }
     raw = r.obs;
-    if (!any) return trim(out, t + 1);
+    if (!any) {
+      steps = t + 1;
+      break;
+    }
   }
-  return out;
+  if (scorer) out.rewardTerms = scorer.means();
+  return steps < T ? trim(out, steps) : out;
 }
 
 function trim(r: GroupRollout, T: number): GroupRollout {
@@ -192,6 +277,8 @@ export interface StepRollout {
   episodes: EpisodeStats;
   /** The policy input after the last step, [N, S], to continue from. */
   lastObs: Float32Array;
+  /** `rewards/<name>/mean` of the composed reward's terms, when one was given. */
+  rewardTerms: Record<string, number>;
 }
 
 /**
@@ -203,9 +290,12 @@ export function collectSteps(
   policy: GaussianMlpPolicy,
   critic: ValueMlp,
   firstObs: Float32Array,
-  opts: { rng: Rng; steps: number; transform?: ObsTransform },
+  opts: { rng: Rng; steps: number; transform?: ObsTransform; reward?: ComposedReward },
 ): StepRollout {
-  const { rng, steps: T, transform = (o) => o } = opts;
+  const { rng, steps: T, transform = (o) => o, reward } = opts;
+  if (reward?.hasOutcome) {
+    throw new Error("PPO takes per-step reward terms only; outcome judges need GRPO");
+  }
   const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
   const value = (x: Float32Array) =>
     noGrad(() => critic.forward(new Tensor(x, [x.length / S, S])).data);
@@ -222,7 +312,9 @@ export function collectSteps(
     dones: new Uint8Array(T * N),
     episodes: { returns: [], lengths: [] },
     lastObs: new Float32Array(N * S),
+    rewardTerms: {},
   };
+  const scorer = reward && new Scorer(reward, N, S, D);
   const clipped = new Float32Array(N * D);
   const { low, high } = venv.actionSpace;
   let x = transform(firstObs, true).slice();
@@ -232,10 +324,11 @@ export function collectSteps(
     const { actions, logProbs } = policy.act(x, rng);
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
+    scorer?.begin(t === 0 ? firstObs : venv.buffers.obs);
     const r = venv.step(clipInto(clipped, actions, low, high));
     for (let i = 0; i < N; i++) {
       const k = t * N + i;
-      out.rewards[k] = r.rewards[i];
+      out.rewards[k] = scorer ? scorer.step(i, clipped, r, venv.infos[i], false) : r.rewards[i];
       out.terminated[k] = r.terminated[i];
       out.dones[k] = r.hasFinal[i];
       if (r.hasFinal[i]) {
@@ -258,5 +351,6 @@ export function collectSteps(
     if (!out.dones[(T - 1) * N + i]) out.nextValues[(T - 1) * N + i] = last[i];
   }
   out.lastObs = venv.buffers.obs.slice(0, N * S);
+  if (scorer) out.rewardTerms = scorer.means();
   return out;
 }

@@ -16,6 +16,7 @@ export interface Config {
   totalSteps: number;
   out: string;
   resume: string;
+  reward: string;
   // network
   hidden: string;
   activation: string;
@@ -70,6 +71,8 @@ const help: Record<keyof Config, string> = {
   out:
     "run folder: args.json, metrics.csv/.jsonl, checkpoint.json (default runs/<env>_<algo>_s<seed>)",
   resume: "run folder to continue from its checkpoint.json",
+  reward:
+    "training reward as name:weight terms, e.g. forward:1,ctrl:0.1,upright:5 (default: the env's own reward; charts/episodic_return always reports it)",
   hidden: "hidden layer sizes, comma-separated",
   activation: "hidden nonlinearity (relu, tanh)",
   stateIndependentStd: "one log σ parameter per action dim instead of a log σ² head",
@@ -120,6 +123,7 @@ const base: Config = {
   totalSteps: 100_000,
   out: "",
   resume: "",
+  reward: "",
   hidden: "64,64",
   activation: "tanh",
   stateIndependentStd: false,

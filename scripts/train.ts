@@ -28,6 +28,7 @@ import { Adam, clipGradNorm } from "../lib/optim.ts";
 import { GaussianMlpPolicy, ValueMlp } from "../lib/policy.ts";
 import { ppoLoss } from "../lib/ppo.ts";
 import { type AdvantageMode, gae, groupAdvantages, type ScaleRewards } from "../lib/returns.ts";
+import { composeRewards, parseRewardSpec } from "../lib/rewards.ts";
 import { Rng } from "../lib/rng.ts";
 import { collectGroups, collectSteps, type EpisodeStats, type StartState } from "../lib/rollout.ts";
 import { lrSchedule } from "../lib/schedule.ts";
@@ -87,6 +88,7 @@ export async function main(
 
   // ---- env, policy, critic, optimizer
   const isGrpo = cfg.algo === "grpo";
+  const reward = cfg.reward ? composeRewards(parseRewardSpec(cfg.reward, cfg.env)) : undefined; // validated up front
   const N = isGrpo ? cfg.groups * cfg.groupSize : cfg.numEnvs;
   const envRngs = Array.from({ length: N }, (_, i) => new Rng(cfg.seed * 7919 + i));
   const envs = await Promise.all(envRngs.map((rng) => makeEnv(cfg.env, { rng })));
@@ -237,7 +239,9 @@ export async function main(
             () => ({ member: startRng.int(N), t: startRng.int(cfg.horizon) }),
           ),
           transform,
+          reward,
         });
+        Object.assign(row, ro.rewardTerms);
         let v = 0; // the next update's groups: branch from a visited state with probability branchProb
         starts = Array.from(
           { length: cfg.groups },
@@ -280,7 +284,10 @@ export async function main(
           rng: actRng,
           steps: cfg.rolloutSteps,
           transform,
+          reward,
         });
+        Object.assign(row, ro.rewardTerms);
+        row["reward"] = mean(ro.rewards);
         t1 = performance.now();
         lastObs = ro.lastObs;
         episodes = ro.episodes;
@@ -423,7 +430,9 @@ export async function main(
       }
       metrics.write(row);
       progress?.update(globalStep, {
-        recentReturn: row["charts/eval_return"] ?? row["charts/episodic_return"],
+        recentReturn: [row["charts/eval_return"], row["charts/episodic_return"]].find(
+          Number.isFinite,
+        ),
       });
       if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
     }

@@ -140,3 +140,25 @@ Deno.test("eval loads a checkpoint and reports the deterministic return over fre
   ok(a.returns.length === 3 && a.returns.every((r) => r <= 0 && r >= -16.2736044 * 200));
   await rejects(evalMain(["--checkpoint", `${dir}/missing.json`]), /does not exist/);
 });
+
+Deno.test("--reward trains on composed terms, logs each unweighted, and the logged total respects the weights", async () => {
+  const dir = await Deno.makeTempDir();
+  await main([...ppo, "--reward", "angle:2,torque:0.5", "--total-steps", "400", "--out", dir]);
+  for (const row of readMetrics(dir)) {
+    const angle = row["rewards/angle/mean"] as number,
+      torque = row["rewards/torque/mean"] as number;
+    ok(angle < 0 && torque < 0, JSON.stringify(row));
+    ok(
+      Math.abs((row.reward as number) - (2 * angle + 0.5 * torque)) < 1e-9,
+      `${row.reward} vs ${2 * angle + 0.5 * torque}`,
+    );
+  }
+  await rejects(
+    main(["--reward", "angle,fly", "--quiet"]),
+    /Unknown reward term "fly" for Pendulum-v1: known terms are angle, velocity, torque, spin, upright/,
+  );
+  await rejects(
+    main([...ppo, "--reward", "upright", "--out", await Deno.makeTempDir()]),
+    /PPO takes per-step reward terms only/,
+  );
+});

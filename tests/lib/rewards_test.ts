@@ -1,0 +1,86 @@
+import { deepStrictEqual, ok, throws } from "node:assert/strict";
+import { makeEnv } from "../../envs/registry.ts";
+import {
+  composeRewards,
+  parseRewardSpec,
+  pendulumTerms,
+  rewardRegistry,
+} from "../../lib/rewards.ts";
+import { Rng } from "../../lib/rng.ts";
+
+for (const envId of ["Pendulum-v1", "HalfCheetah-v5"]) {
+  Deno.test(`${envId}: the native spec reproduces the env's reward, term by term`, async () => {
+    const env = await makeEnv(envId);
+    const reward = composeRewards(parseRewardSpec(rewardRegistry[envId].native, envId));
+    const rng = new Rng(4), D = env.actionSpace.shape[0];
+    const values = new Float64Array(reward.names.length);
+    let { obs } = env.reset({ seed: 1 });
+    for (let t = 0; t < 100; t++) {
+      const a = Float32Array.from(
+        { length: D },
+        (_, d) => rng.uniform(env.actionSpace.low[d], env.actionSpace.high[d]),
+      );
+      const r = env.step(a);
+      const total = reward.step(obs, a, r.obs, r.info, values);
+      // Pendulum's terms read the float32 observation; the env uses its float64 state.
+      ok(
+        Math.abs(total - r.reward) < 1e-4 * (1 + Math.abs(r.reward)),
+        `t=${t}: ${total} vs ${r.reward}`,
+      );
+      ok(
+        Math.abs(
+          values.reduce(
+            (s, v, k) => s + v * parseRewardSpec(rewardRegistry[envId].native, envId)[k].weight,
+            0,
+          ) - total,
+        ) < 1e-12,
+      );
+      obs = r.obs;
+    }
+    env.close();
+  });
+}
+
+Deno.test("weights scale the total and every term is reported unweighted", () => {
+  const r = composeRewards(parseRewardSpec("angle:2,torque:10", "Pendulum-v1"));
+  const s = new Float32Array([0, 1, 3]); // θ = π/2, θ̇ = 3
+  const values = new Float64Array(2);
+  const total = r.step(s, new Float32Array([1.5]), s, {}, values);
+  deepStrictEqual(r.names, ["angle", "torque"]);
+  ok(Math.abs(values[0] + (Math.PI / 2) ** 2) < 1e-6 && values[1] === -2.25);
+  ok(Math.abs(total - (2 * values[0] + 10 * values[1])) < 1e-12);
+});
+
+Deno.test("the upright judge scores the fraction of the last 50 states near the top", () => {
+  const up = new Float32Array([1, 0, 0]), down = new Float32Array([-1, 0, 0]);
+  const obs = [...Array(60).fill(down), ...Array(40).fill(up)];
+  const r = composeRewards([pendulumTerms.upright]);
+  ok(r.hasOutcome);
+  ok(Math.abs(r.outcome({ obs, actions: [], infos: [] }) - 40 / 50) < 1e-12);
+  deepStrictEqual(
+    r.step(up, new Float32Array([0]), up, {}),
+    0,
+    "an outcome term pays nothing per step",
+  );
+});
+
+Deno.test("reward specs are validated and list the known terms", () => {
+  throws(
+    () => parseRewardSpec("forward:1,fly:2", "HalfCheetah-v5"),
+    /Unknown reward term "fly" for HalfCheetah-v5: known terms are forward, ctrl, speed, upright/,
+  );
+  throws(() => parseRewardSpec("angle:x", "Pendulum-v1"), /Bad reward term "angle:x"/);
+  throws(
+    () => parseRewardSpec("angle", "CartPole-v1"),
+    /known envs are Pendulum-v1, HalfCheetah-v5/,
+  );
+  throws(
+    () => composeRewards(parseRewardSpec("angle,angle:2", "Pendulum-v1")),
+    /"angle" appears twice/,
+  );
+  deepStrictEqual(
+    parseRewardSpec("angle", "Pendulum-v1")[0].weight,
+    1,
+    "a bare name keeps its default weight",
+  );
+});
