@@ -300,12 +300,20 @@ export function paramsToRecord(params: readonly Tensor[]): Record<string, number
  * Copies saved values into the parameters in place (float32 storage rounds exactly back to the
  * saved float32 values).
  *
- * @throws if a parameter is missing, has another size, or the checkpoint has unknown names.
+ * `allowExtra` ignores saved names that match no parameter (e.g. loading only the policy from a
+ * checkpoint that also holds a critic).
+ *
+ * @throws if a parameter is missing, has another size, or (without `allowExtra`) the checkpoint
+ * has unknown names.
  */
-export function restoreParams(params: readonly Tensor[], saved: Record<string, number[]>): void {
+export function restoreParams(
+  params: readonly Tensor[],
+  saved: Record<string, number[]>,
+  opts: { allowExtra?: boolean } = {},
+): void {
   const keys = params.map((p, i) => p.name ?? `#${i}`);
   const extra = Object.keys(saved).filter((k) => !keys.includes(k));
-  if (extra.length) {
+  if (extra.length && !opts.allowExtra) {
     throw new Error(`restoreParams: checkpoint has unknown parameters ${extra.join(", ")}`);
   }
   params.forEach((p, i) => {

@@ -18,7 +18,7 @@
 import { type Activation, Linear, Mlp } from "./nn.ts";
 import { DiagGaussian } from "./normal.ts";
 import { clamp, mulScalar, reshape } from "./ops.ts";
-import type { Rng } from "./rng.ts";
+import { Rng } from "./rng.ts";
 import { noGrad, Tensor } from "./tensor.ts";
 
 /** Options for {@link GaussianMlpPolicy}. */
@@ -58,8 +58,10 @@ export class GaussianMlpPolicy {
   readonly logVarHead?: Linear;
   readonly logStd?: Tensor;
   readonly logVarRange: [number, number];
+  readonly #opts: PolicyOptions;
 
   constructor(obsSize: number, actSize: number, opts: PolicyOptions) {
+    this.#opts = opts;
     const {
       rng,
       hidden = [256, 256],
@@ -122,6 +124,16 @@ export class GaussianMlpPolicy {
       ...this.net.parameters(),
       ...(this.logStd ? [this.logStd] : this.logVarHead!.parameters()),
     ];
+  }
+
+  /** A copy with the same architecture and parameter values, e.g. a frozen π_ref. */
+  clone(): GaussianMlpPolicy {
+    const copy = new GaussianMlpPolicy(this.obsSize, this.actSize, {
+      ...this.#opts,
+      rng: new Rng(0),
+    });
+    copy.parameters().forEach((p, i) => p.data.set(this.parameters()[i].data));
+    return copy;
   }
 }
 

@@ -17,6 +17,7 @@ export interface Config {
   out: string;
   resume: string;
   reward: string;
+  init: string;
   // network
   hidden: string;
   activation: string;
@@ -71,6 +72,8 @@ const help: Record<keyof Config, string> = {
   out:
     "run folder: args.json, metrics.csv/.jsonl, checkpoint.json (default runs/<env>_<algo>_s<seed>)",
   resume: "run folder to continue from its checkpoint.json",
+  init:
+    "checkpoint whose policy (and observation statistics) the run starts from; with --ref-coef it is also π_ref",
   reward:
     "training reward as name:weight terms, e.g. forward:1,ctrl:0.1,upright:5 (default: the env's own reward; charts/episodic_return always reports it)",
   hidden: "hidden layer sizes, comma-separated",
@@ -124,6 +127,7 @@ const base: Config = {
   out: "",
   resume: "",
   reward: "",
+  init: "",
   hidden: "64,64",
   activation: "tanh",
   stateIndependentStd: false,

@@ -77,11 +77,7 @@ export async function main(
     activation: args.activation as Activation,
     stateIndependentStd: Boolean(args.stateIndependentStd),
   });
-  const names = new Set(policy.parameters().map((p) => p.name));
-  restoreParams(
-    policy.parameters(),
-    Object.fromEntries(Object.entries(ckpt.params).filter(([k]) => names.has(k))),
-  );
+  restoreParams(policy.parameters(), ckpt.params, { allowExtra: true });
   const obsStats = (ckpt.normalizers as { obs?: ReturnType<RunningMeanStd["stats"]> | null })?.obs;
   let transform: ((o: Float32Array) => Float32Array) | undefined;
   if (obsStats) {

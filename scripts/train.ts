@@ -106,15 +106,9 @@ export async function main(
   const critic = isGrpo
     ? undefined
     : new ValueMlp(S, { rng: initRng, hidden, activation: cfg.activation as Activation });
-  const reference = isGrpo && cfg.refCoef > 0
-    ? new GaussianMlpPolicy(S, D, {
-      rng: new Rng(cfg.seed),
-      hidden,
-      activation: cfg.activation as Activation,
-      stateIndependentStd: cfg.stateIndependentStd,
-      initLogStd: cfg.initLogStd,
-    })
-    : undefined; // π_ref = the initial policy, frozen (same seed ⇒ same init)
+  const initCkpt = cfg.init ? await loadCheckpoint(cfg.init) : undefined;
+  if (initCkpt) restoreParams(policy.parameters(), initCkpt.params, { allowExtra: true }); // start from a trained policy
+  const reference = isGrpo && cfg.refCoef > 0 ? policy.clone() : undefined; // π_ref: the initial policy, frozen
   const params = [...policy.parameters(), ...(critic?.parameters() ?? [])];
   const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5 });
   const schedule = lrSchedule({ kind: cfg.lrSchedule, lr: cfg.lr });
@@ -123,6 +117,9 @@ export async function main(
     startRng = new Rng(cfg.seed + 3);
   let starts: (StartState | undefined)[] | undefined; // GRPO: where each group of the next update starts
   const obsRms = cfg.normObs ? new RunningMeanStd(S) : undefined;
+  const initObs =
+    (initCkpt?.normalizers as { obs?: ReturnType<RunningMeanStd["stats"]> } | undefined)?.obs;
+  if (obsRms && initObs) obsRms.setStats(initObs); // the init policy's inputs were normalized with these
   const retRms = !isGrpo && cfg.normReward ? new RunningMeanStd(1) : undefined;
   let discounted = new Float64Array(N); // per-env γ-discounted return, for reward scaling
   const stepsPerUpdate = isGrpo ? N * cfg.horizon : N * cfg.rolloutSteps;

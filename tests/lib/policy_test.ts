@@ -120,3 +120,16 @@ Deno.test("loadParameters round-trips and rejects mismatches", () => {
   delete saved["pi.0.bias"];
   throws(() => loadParameters(b.parameters(), saved), /checkpoint has no parameter "pi.0.bias"/);
 });
+
+Deno.test("clone copies architecture and values, and is independent afterwards", () => {
+  const pi = new GaussianMlpPolicy(3, 2, {
+    rng: new Rng(3),
+    hidden: [8],
+    stateIndependentStd: true,
+  });
+  const copy = pi.clone();
+  deepStrictEqual(paramsRecord(copy), paramsRecord(pi));
+  pi.parameters()[0].data[0] += 1;
+  notDeepStrictEqual(paramsRecord(copy), paramsRecord(pi));
+});
+const paramsRecord = (p: GaussianMlpPolicy) => saveParameters(p.parameters());

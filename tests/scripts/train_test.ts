@@ -162,3 +162,43 @@ Deno.test("--reward trains on composed terms, logs each unweighted, and the logg
     /PPO takes per-step reward terms only/,
   );
 });
+
+Deno.test("--init starts from a checkpoint's policy, which is also the frozen reference of --ref-coef", async () => {
+  const a = await Deno.makeTempDir(), b = await Deno.makeTempDir();
+  await main([...grpo, "--total-steps", "400", "--out", a]);
+  // lr 0: the policy never moves, so it must stay equal to the init and at KL 0 from the reference.
+  await main([
+    ...grpo,
+    "--total-steps",
+    "200",
+    "--init",
+    checkpointPath(a),
+    "--ref-coef",
+    "0.5",
+    "--lr",
+    "0",
+    "--out",
+    b,
+  ]);
+  const pa = await paramsOf(a), pb = await paramsOf(b);
+  deepStrictEqual(pb, pa);
+  deepStrictEqual(readMetrics(b)[0].kl, 0);
+  // with learning, the KL to the reference becomes positive
+  const c = await Deno.makeTempDir();
+  await main([
+    ...grpo,
+    "--total-steps",
+    "400",
+    "--init",
+    checkpointPath(a),
+    "--ref-coef",
+    "0.5",
+    "--out",
+    c,
+  ]);
+  ok((readMetrics(c).at(-1)!.kl as number) > 0);
+  await rejects(
+    main([...grpo, "--hidden", "8,8", "--init", checkpointPath(a), "--out", c]),
+    /has \d+ values in the checkpoint/,
+  );
+});
