@@ -11,9 +11,28 @@ import { RunningMeanStd } from "../envs/wrappers.ts";
 import { loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
 import type { Activation } from "../lib/nn.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
+import { kl } from "../lib/normal.ts";
+import type { ComposedReward } from "../lib/rewards.ts";
 import { Rng } from "../lib/rng.ts";
+import { noGrad, Tensor } from "../lib/tensor.ts";
 
-/** Mean ± std (population) of the deterministic return over `episodes` episodes seeded seed, seed+1, …. */
+/** What {@link evaluate} measures. */
+export interface EvalResult {
+  /** Mean ± std (population) of the env's return over the episodes. */
+  mean: number;
+  std: number;
+  returns: number[];
+  /** With `reward`: the mean episode return under that reward instead of the env's. */
+  rewardMean?: number;
+  /** With `reference`: the mean exact KL(π‖π_ref) over the visited states. */
+  klRef?: number;
+}
+
+/**
+ * Runs the deterministic policy (the mean action, clipped to the action box) for `episodes`
+ * episodes seeded seed, seed + 1, …, and reports the env's return; optionally also the return under
+ * another reward and the exact KL to a reference policy along the way.
+ */
 export async function evaluate(
   policy: GaussianMlpPolicy,
   opts: {
@@ -21,25 +40,34 @@ export async function evaluate(
     episodes: number;
     seed: number;
     transform?: (obs: Float32Array) => Float32Array;
+    reward?: ComposedReward;
+    reference?: GaussianMlpPolicy;
   },
-): Promise<{ mean: number; std: number; returns: number[] }> {
+): Promise<EvalResult> {
   const env = await makeEnv(opts.env);
   const { low, high } = env.actionSpace;
   const rng = new Rng(0); // unused: deterministic actions draw nothing
+  const S = policy.obsSize;
   const returns: number[] = [];
+  let rewardSum = 0, klSum = 0, states = 0;
   try {
     for (let e = 0; e < opts.episodes; e++) {
       let { obs } = env.reset({ seed: opts.seed + e });
       let total = 0;
       for (;;) {
-        const { actions } = policy.act(opts.transform ? opts.transform(obs) : obs, rng, {
-          deterministic: true,
-        });
+        const x = opts.transform ? opts.transform(obs) : obs;
+        const { actions } = policy.act(x, rng, { deterministic: true });
         for (let d = 0; d < actions.length; d++) {
           actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
         }
+        if (opts.reference) {
+          const s = new Tensor(x, [1, S]);
+          klSum += noGrad(() => kl(policy.forward(s), opts.reference!.forward(s)).item());
+        }
         const r = env.step(actions);
+        if (opts.reward) rewardSum += opts.reward.step(obs, actions, r.obs, r.info);
         total += r.reward;
+        states++;
         obs = r.obs;
         if (r.terminated || r.truncated) break;
       }
@@ -50,23 +78,23 @@ export async function evaluate(
   }
   const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
   const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
-  return { mean, std, returns };
+  return {
+    mean,
+    std,
+    returns,
+    rewardMean: opts.reward ? rewardSum / opts.episodes : undefined,
+    klRef: opts.reference ? klSum / states : undefined,
+  };
 }
 
-/** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */
-export async function main(
-  argv: string[] = [],
-): Promise<{ mean: number; std: number; returns: number[] }> {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      checkpoint: { type: "string" },
-      episodes: { type: "string", default: "10" },
-      seed: { type: "string", default: "0" },
-    },
-  });
-  if (!values.checkpoint) throw new Error("eval: --checkpoint FILE is required");
-  const ckpt = await loadCheckpoint(values.checkpoint);
+/** A checkpoint's policy, its observation transform (if it normalized observations) and run args. */
+export async function loadPolicy(path: string): Promise<{
+  policy: GaussianMlpPolicy;
+  transform?: (obs: Float32Array) => Float32Array;
+  args: Record<string, string | number | boolean>;
+  step: number;
+}> {
+  const ckpt = await loadCheckpoint(path);
   const args = ckpt.args as Record<string, string | number | boolean>;
   const env = await makeEnv(String(args.env));
   const S = env.observationSpace.shape[0], D = env.actionSpace.shape[0];
@@ -79,21 +107,36 @@ export async function main(
   });
   restoreParams(policy.parameters(), ckpt.params, { allowExtra: true });
   const obsStats = (ckpt.normalizers as { obs?: ReturnType<RunningMeanStd["stats"]> | null })?.obs;
-  let transform: ((o: Float32Array) => Float32Array) | undefined;
-  if (obsStats) {
-    const rms = new RunningMeanStd(S);
-    rms.setStats(obsStats);
-    transform = (o) =>
-      Float32Array.from(
-        o,
-        (x, k) =>
-          Math.max(-10, Math.min(10, (x - rms.mean[k % S]) / Math.sqrt(rms.var[k % S] + 1e-8))),
-      );
-  }
+  if (!obsStats) return { policy, args, step: ckpt.step };
+  const rms = new RunningMeanStd(S);
+  rms.setStats(obsStats);
+  const transform = (o: Float32Array) =>
+    Float32Array.from(
+      o,
+      (x, k) =>
+        Math.max(-10, Math.min(10, (x - rms.mean[k % S]) / Math.sqrt(rms.var[k % S] + 1e-8))),
+    );
+  return { policy, transform, args, step: ckpt.step };
+}
+
+/** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */
+export async function main(
+  argv: string[] = [],
+): Promise<EvalResult> {
+  const { values } = parseArgs({
+    args: argv,
+    options: {
+      checkpoint: { type: "string" },
+      episodes: { type: "string", default: "10" },
+      seed: { type: "string", default: "0" },
+    },
+  });
+  if (!values.checkpoint) throw new Error("eval: --checkpoint FILE is required");
+  const { policy, transform, args, step } = await loadPolicy(values.checkpoint);
   const episodes = Number(values.episodes), seed = Number(values.seed);
   const r = await evaluate(policy, { env: String(args.env), episodes, seed, transform });
   console.log(
-    `${args.env} ${args.algo} step ${ckpt.step}: ${r.mean.toFixed(1)} ± ${
+    `${args.env} ${args.algo} step ${step}: ${r.mean.toFixed(1)} ± ${
       r.std.toFixed(1)
     } over ${episodes} episodes (seeds ${seed}…${seed + episodes - 1})`,
   );
