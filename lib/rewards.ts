@@ -133,6 +133,11 @@ export const pendulumTerms = {
   torque: step("torque", 0.001, (_s, a) => -(a[0] * a[0])),
   /** Proxy that pays angular speed, |θ̇′| after the step: maximized by spinning, not balancing. */
   spin: step("spin", 1, (_s, _a, s2) => Math.abs(s2[2])),
+  /**
+   * Penalty against the spin hack: 0 up to a speed budget of 1 rad/s, then −2 per rad/s above it,
+   * floored at −8: −min(8, 2·max(0, |θ̇| − 1)) on the state before the step.
+   */
+  overspeed: step("overspeed", 1, (s) => -Math.min(8, 2 * Math.max(0, Math.abs(s[2]) - 1))),
   /** Judge: the fraction of the last 50 states within 0.1 rad of upright. */
   upright: {
     kind: "outcome",

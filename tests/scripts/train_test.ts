@@ -155,7 +155,7 @@ Deno.test("--reward trains on composed terms, logs each unweighted, and the logg
   }
   await rejects(
     main(["--reward", "angle,fly", "--quiet"]),
-    /Unknown reward term "fly" for Pendulum-v1: known terms are angle, velocity, torque, spin, upright/,
+    /Unknown reward term "fly" for Pendulum-v1: known terms are angle, velocity, torque, spin, overspeed, upright/,
   );
   await rejects(
     main([...ppo, "--reward", "upright", "--out", await Deno.makeTempDir()]),
