@@ -215,6 +215,20 @@ export class RunningMeanStd {
     this.count = total;
   }
 
+  /**
+   * z = clip((x − μ)/√(σ² + ε), −c, c) for a batch x [B, S] (row-major), as a new array; the
+   * statistics are not updated.
+   */
+  normalize(x: ArrayLike<number>, opts: { epsilon?: number; clip?: number } = {}): Float32Array {
+    const { epsilon = 1e-8, clip = 10 } = opts, S = this.size;
+    const out = new Float32Array(x.length);
+    for (let k = 0; k < x.length; k++) {
+      const z = (x[k] - this.mean[k % S]) / Math.sqrt(this.var[k % S] + epsilon);
+      out[k] = Math.min(Math.max(z, -clip), clip);
+    }
+    return out;
+  }
+
   /** A JSON-able copy of the statistics. */
   stats(): RunningMeanStdStats {
     return { mean: Array.from(this.mean), var: Array.from(this.var), count: this.count };
@@ -279,13 +293,7 @@ export class NormalizeObservation extends Wrapper {
   /** Updates the statistics with `obs` [S] if training, then returns the normalized copy. */
   normalize(obs: Float32Array): Float32Array {
     if (this.training) this.rms.update(obs);
-    const out = new Float32Array(obs.length);
-    const { mean, var: v } = this.rms;
-    for (let j = 0; j < obs.length; j++) {
-      const z = (obs[j] - mean[j]) / Math.sqrt(v[j] + this.epsilon);
-      out[j] = Math.min(Math.max(z, -this.clip), this.clip);
-    }
-    return out;
+    return this.rms.normalize(obs, { epsilon: this.epsilon, clip: this.clip });
   }
   stats(): RunningMeanStdStats {
     return this.rms.stats();

@@ -110,12 +110,7 @@ export async function loadPolicy(path: string): Promise<{
   if (!obsStats) return { policy, args, step: ckpt.step };
   const rms = new RunningMeanStd(S);
   rms.setStats(obsStats);
-  const transform = (o: Float32Array) =>
-    Float32Array.from(
-      o,
-      (x, k) =>
-        Math.max(-10, Math.min(10, (x - rms.mean[k % S]) / Math.sqrt(rms.var[k % S] + 1e-8))),
-    );
+  const transform = (o: Float32Array) => rms.normalize(o);
   return { policy, transform, args, step: ckpt.step };
 }
 

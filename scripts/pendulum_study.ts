@@ -10,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { readMetrics } from "../lib/metrics.ts";
+import { runJobs } from "./runner.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -27,32 +28,15 @@ const variants: Record<string, string[]> = {
   "grpo-fresh": ["--algo", "grpo", "--branch-prob", "0", "--horizon", "200", "--groups", "8"],
 };
 const seeds = values.seeds.split(",").map(Number), algos = values.algos.split(",");
-const runs = algos.flatMap((algo) =>
-  seeds.map((seed) => ({ algo, seed, out: `runs/study/Pendulum-v1_${algo}_s${seed}` }))
+await runJobs(
+  algos.flatMap((algo) =>
+    seeds.map((seed) => ({
+      flags: [...variants[algo], "--seed", String(seed)],
+      out: `runs/study/Pendulum-v1_${algo}_s${seed}`,
+    }))
+  ),
+  Number(values.jobs),
 );
-const script = new URL("./train.ts", import.meta.url).pathname;
-
-async function run(r: (typeof runs)[number]): Promise<void> {
-  if (await Deno.stat(`${r.out}/eval.json`).then(() => true, () => false)) return;
-  const resume = await Deno.stat(`${r.out}/checkpoint.json`).then(() => true, () => false);
-  const args = resume
-    ? ["--resume", r.out]
-    : [...variants[r.algo], "--seed", String(r.seed), "--out", r.out];
-  const t0 = performance.now();
-  const { success } = await new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", script, ...args, "--quiet"],
-  }).output();
-  if (!success) throw new Error(`run ${r.out} failed`);
-  await Deno.writeTextFile(
-    `${r.out}/wall.json`,
-    JSON.stringify({ seconds: (performance.now() - t0) / 1000 }),
-  );
-}
-
-const queue = [...runs];
-await Promise.all(Array.from({ length: Number(values.jobs) }, async () => {
-  while (queue.length) await run(queue.shift()!);
-}));
 
 const fmt = (x: number, d = 1) => x.toFixed(d);
 const lines = [

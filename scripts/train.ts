@@ -163,11 +163,7 @@ export async function main(
   const transform = (o: Float32Array, upd: boolean) => {
     if (!obsRms) return o;
     if (upd) obsRms.update(o);
-    return Float32Array.from(
-      o,
-      (x, k) =>
-        Math.max(-10, Math.min(10, (x - obsRms.mean[k % S]) / Math.sqrt(obsRms.var[k % S] + 1e-8))),
-    );
+    return obsRms.normalize(o); // clip((o − μ)/√(σ² + 1e-8), ±10)
   };
 
   const save = () =>

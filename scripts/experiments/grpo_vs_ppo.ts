@@ -1,0 +1,184 @@
+/**
+ * Experiment 1: GRPO vs PPO on the same network and the same env-step budget.
+ *
+ *   deno task exp:grpo-vs-ppo [--env Pendulum-v1] [--seeds 1,2,3,4,5] [--steps 200000] [--jobs 2]
+ *
+ * Both algorithms use their env preset with the budget overridden to `--steps` (the Pendulum
+ * presets share one network: 64-64 tanh with a state-independent log σ). Every 5 updates the mean
+ * action is evaluated on the same 10 fresh episodes. Reported: the final evaluation return (mean ±
+ * std over seeds), the env steps each run first reached the threshold (−200 on Pendulum, 1500 on
+ * HalfCheetah) and the ratio of the two algorithms' medians, learning curves with a ±1 std band,
+ * and the seed README's claims beside ours.
+ *
+ * Writes docs/experiments/grpo_vs_ppo_<env>/: curves.csv, results.csv, curves.svg, report.md.
+ *
+ * @module
+ */
+import { parseArgs } from "node:util";
+import { readMetrics } from "../../lib/metrics.ts";
+import { renderSvg, toCsv } from "../plot.ts";
+import { runJobs } from "../runner.ts";
+
+const { values } = parseArgs({
+  args: Deno.args,
+  options: {
+    env: { type: "string", default: "Pendulum-v1" },
+    seeds: { type: "string", default: "1,2,3,4,5" },
+    steps: { type: "string", default: "200000" },
+    jobs: { type: "string", default: "2" },
+  },
+});
+const env = values.env, seeds = values.seeds.split(",").map(Number), steps = values.steps;
+const threshold = env === "HalfCheetah-v5" ? 1500 : -200;
+const claims: Record<string, Record<string, string>> = {
+  "Pendulum-v1": { grpo: "−180 ± 20", ppo: "−300 ± 30", efficiency: "GRPO 2× faster" },
+  "HalfCheetah-v5": { grpo: "3000 ± 150", ppo: "2500 ± 200", efficiency: "GRPO 1.5× faster" },
+};
+const algos = ["grpo", "ppo"];
+const runs = `runs/experiments/grpo_vs_ppo_${env}`, out = `docs/experiments/grpo_vs_ppo_${env}`;
+const dirOf = (algo: string, seed: number) => `${runs}/${algo}_s${seed}`;
+
+await runJobs(
+  algos.flatMap((algo) =>
+    seeds.map((seed) => ({
+      flags: [
+        "--env",
+        env,
+        "--algo",
+        algo,
+        "--seed",
+        String(seed),
+        "--total-steps",
+        steps,
+        "--eval-every",
+        "5",
+      ],
+      out: dirOf(algo, seed),
+    }))
+  ),
+  Number(values.jobs),
+);
+
+const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+
+const curves: Record<string, unknown>[] = [],
+  results: Record<string, unknown>[] = [],
+  band: Record<string, unknown>[] = [];
+const summary: Record<string, { final: number[]; first: (number | null)[] }> = {};
+for (const algo of algos) {
+  summary[algo] = { final: [], first: [] };
+  const byUpdate = new Map<number, { steps: number[]; values: number[] }>();
+  for (const seed of seeds) {
+    const evals = readMetrics(dirOf(algo, seed)).filter((r) =>
+      typeof r["charts/eval_return"] === "number"
+    );
+    evals.forEach((r, i) => {
+      curves.push({ algo, seed, step: r.global_step, evalReturn: r["charts/eval_return"] });
+      const slot = byUpdate.get(i) ?? { steps: [], values: [] };
+      slot.steps.push(r.global_step as number), slot.values.push(r["charts/eval_return"] as number);
+      byUpdate.set(i, slot);
+    });
+    const ev = JSON.parse(await Deno.readTextFile(`${dirOf(algo, seed)}/eval.json`));
+    const first = evals.find((r) => (r["charts/eval_return"] as number) >= threshold);
+    const wall = JSON.parse(
+      await Deno.readTextFile(`${dirOf(algo, seed)}/wall.json`).catch(() => '{"seconds":null}'),
+    ).seconds;
+    summary[algo].final.push(ev.mean);
+    summary[algo].first.push(first ? (first.global_step as number) : null);
+    results.push({
+      algo,
+      seed,
+      envSteps: ev.step,
+      wallSeconds: wall,
+      finalEval: ev.mean,
+      firstStepAtThreshold: first?.global_step ?? "",
+    });
+  }
+  for (const { steps: s, values: v } of byUpdate.values()) {
+    if (v.length === seeds.length) {
+      band.push({ algo, step: mean(s), mean: mean(v), lo: mean(v) - std(v), hi: mean(v) + std(v) });
+    }
+  }
+}
+
+await Deno.mkdir(out, { recursive: true });
+await Deno.writeTextFile(
+  `${out}/curves.csv`,
+  toCsv(curves, ["algo", "seed", "step", "evalReturn"]),
+);
+await Deno.writeTextFile(
+  `${out}/results.csv`,
+  toCsv(results, ["algo", "seed", "envSteps", "wallSeconds", "finalEval", "firstStepAtThreshold"]),
+);
+await Deno.writeTextFile(
+  `${out}/curves.svg`,
+  await renderSvg({
+    title: `GRPO vs PPO on ${env}: evaluation return, mean ± 1 std over ${seeds.length} seeds`,
+    data: { values: band },
+    width: 460,
+    height: 300,
+    layer: [
+      {
+        mark: { type: "area", opacity: 0.25 },
+        encoding: { y: { field: "lo", type: "quantitative" }, y2: { field: "hi" } },
+      },
+      {
+        mark: { type: "line", point: true },
+        encoding: {
+          y: { field: "mean", type: "quantitative", title: "return (mean action, 10 episodes)" },
+        },
+      },
+      {
+        mark: { type: "rule", strokeDash: [4, 4], color: "gray" },
+        encoding: { y: { datum: threshold } },
+      },
+    ],
+    encoding: {
+      x: { field: "step", type: "quantitative", title: "env steps" },
+      color: { field: "algo", type: "nominal" },
+    },
+  }),
+);
+const fmt = (x: number) => x.toFixed(1);
+const reached = (algo: string) => summary[algo].first.filter((x): x is number => x !== null);
+const med = (algo: string) => (reached(algo).length === seeds.length ? median(reached(algo)) : NaN);
+const ratio = med("ppo") / med("grpo");
+await Deno.writeTextFile(
+  `${out}/report.md`,
+  [
+    `# GRPO vs PPO on ${env}`,
+    "",
+    `Command: \`deno task exp:grpo-vs-ppo --env ${env} --seeds ${values.seeds} --steps ${steps}\` (${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${values.jobs} runs at a time).`,
+    "",
+    `Both algorithms run their ${env} preset with the budget set to ${steps} env steps; the mean action is evaluated on the`,
+    `same 10 fresh episodes every 5 updates. Threshold: ${threshold}.`,
+    "",
+    "| | GRPO (ours) | PPO (ours) | seed README's claim |",
+    "|---|---:|---:|---|",
+    `| final evaluation return, mean ± std over ${seeds.length} seeds | ${
+      fmt(mean(summary.grpo.final))
+    } ± ${fmt(std(summary.grpo.final))} | ${fmt(mean(summary.ppo.final))} ± ${
+      fmt(std(summary.ppo.final))
+    } | GRPO ${claims[env].grpo}, PPO ${claims[env].ppo} |`,
+    `| seeds reaching ${threshold} | ${reached("grpo").length}/${seeds.length} | ${
+      reached("ppo").length
+    }/${seeds.length} | |`,
+    `| median env steps to first reach ${threshold} | ${
+      Number.isNaN(med("grpo")) ? "not all seeds" : med("grpo")
+    } | ${Number.isNaN(med("ppo")) ? "not all seeds" : med("ppo")} | |`,
+    `| sample efficiency, PPO steps ÷ GRPO steps | ${
+      Number.isNaN(ratio) ? "–" : `${ratio.toFixed(2)}×`
+    } | | ${claims[env].efficiency} |`,
+    "",
+    "Per run: [results.csv](results.csv); curves per seed: [curves.csv](curves.csv).",
+    "",
+    "![curves](curves.svg)",
+    "",
+  ].join("\n"),
+);
+console.log(await Deno.readTextFile(`${out}/report.md`));
