@@ -87,6 +87,7 @@ Deno.test("reward specs are validated and list the known terms", () => {
 
 Deno.test("the overspeed penalty is 0 within the budget, linear above it, floored at −8", () => {
   const r = composeRewards(parseRewardSpec("overspeed", "Pendulum-v1"));
-  const at = (w: number) => r.step(new Float32Array([1, 0, w]), new Float32Array([0]), new Float32Array(3), {});
+  const at = (w: number) =>
+    r.step(new Float32Array([1, 0, w]), new Float32Array([0]), new Float32Array(3), {});
   deepStrictEqual([at(0.5), at(-1), at(2), at(-3.5), at(8)].map((v) => v + 0), [0, 0, -2, -5, -8]);
 });
