@@ -1,0 +1,119 @@
+import { deepStrictEqual, ok, throws } from "node:assert/strict";
+import { Pendulum } from "../../envs/pendulum.ts";
+import { VectorEnv } from "../../envs/vector.ts";
+import { GaussianMlpPolicy, ValueMlp } from "../../lib/policy.ts";
+import { composeRewards, parseRewardSpec } from "../../lib/rewards.ts";
+import { Rng } from "../../lib/rng.ts";
+import { collectGroups, collectSteps } from "../../lib/rollout.ts";
+
+const policy = new GaussianMlpPolicy(3, 1, { rng: new Rng(0), hidden: [8] });
+const venv = (n: number, autoreset: boolean, maxEpisodeSteps = 200) =>
+  new VectorEnv(
+    Array.from({ length: n }, (_, i) => new Pendulum({ rng: new Rng(100 + i), maxEpisodeSteps })),
+    { autoreset },
+  );
+
+Deno.test("collectGroups: members of a group share their start, then diverge; [T, N] layout", () => {
+  const v = venv(6, false);
+  const ro = collectGroups(v, policy, { rng: new Rng(1), groupSize: 3, horizon: 5, seed: 7 });
+  const row = (t: number, i: number) =>
+    Array.from(ro.obs.subarray((t * 6 + i) * 3, (t * 6 + i + 1) * 3));
+  deepStrictEqual(row(0, 1), row(0, 0));
+  deepStrictEqual(row(0, 2), row(0, 0));
+  ok(row(0, 3).join() !== row(0, 0).join(), "different groups start apart");
+  ok(row(4, 1).join() !== row(4, 0).join(), "members diverge through their own actions");
+  deepStrictEqual([ro.T, ro.N, ro.rewards.length, ro.running.every((x) => x === 1)], [
+    5,
+    6,
+    30,
+    true,
+  ]);
+  v.close();
+});
+
+Deno.test("collectGroups: members stop at their episode's end; only fresh-reset groups report whole episodes", () => {
+  const v = venv(4, false, 3); // every episode ends after 3 steps
+  const ro = collectGroups(v, policy, {
+    rng: new Rng(1),
+    groupSize: 2,
+    horizon: 10,
+    seed: 7,
+    record: [{ member: 1, t: 1 }],
+  });
+  deepStrictEqual(ro.T, 3, "the rollout ends when every member has stopped");
+  deepStrictEqual(ro.episodes.lengths, [3, 3, 3, 3]);
+  deepStrictEqual(ro.visited.length, 1);
+  // Branch group 0 from the recorded state; group 1 starts fresh.
+  const ro2 = collectGroups(v, policy, {
+    rng: new Rng(2),
+    groupSize: 2,
+    horizon: 10,
+    seed: 8,
+    starts: [ro.visited[0], undefined],
+  });
+  deepStrictEqual(Array.from(ro2.obs.subarray(0, 3)), Array.from(ro.visited[0].obs));
+  // The branch starts at step 1 of 3, so its members run 2 steps while the fresh group runs 3.
+  deepStrictEqual(Array.from(ro2.running.subarray(2 * 4, 3 * 4)), [0, 0, 1, 1]);
+  deepStrictEqual(
+    ro2.episodes.lengths,
+    [3, 3],
+    "the branched group's partial episodes are not reported",
+  );
+  throws(
+    () =>
+      collectGroups(v, policy, {
+        rng: new Rng(2),
+        groupSize: 2,
+        horizon: 4,
+        seed: 8,
+        starts: [undefined],
+      }),
+    /1 start states for 2 groups of G = 2/,
+  );
+  v.close();
+});
+
+Deno.test("collectGroups: a composed reward replaces the env's and is logged per term", () => {
+  const v = venv(4, false);
+  const native = composeRewards(
+    parseRewardSpec("angle:1,velocity:0.1,torque:0.001", "Pendulum-v1"),
+  );
+  const a = collectGroups(v, policy, { rng: new Rng(3), groupSize: 2, horizon: 20, seed: 9 });
+  const b = collectGroups(v, policy, {
+    rng: new Rng(3),
+    groupSize: 2,
+    horizon: 20,
+    seed: 9,
+    reward: native,
+  });
+  ok(
+    b.rewards.every((r, k) => Math.abs(r - a.rewards[k]) < 1e-3 * (1 + Math.abs(r))),
+    "the native split matches the env reward",
+  );
+  deepStrictEqual(Object.keys(b.rewardTerms), [
+    "rewards/angle/mean",
+    "rewards/velocity/mean",
+    "rewards/torque/mean",
+  ]);
+  v.close();
+});
+
+Deno.test("collectSteps: next values bootstrap within the episode and from V(s_T) at truncation", () => {
+  const v = venv(2, true, 4);
+  const critic = new ValueMlp(3, { rng: new Rng(0), hidden: [8] });
+  const first = v.reset({ seed: 1 }).obs.slice();
+  const ro = collectSteps(v, policy, critic, first, { rng: new Rng(4), steps: 6 });
+  for (let t = 0; t < 5; t++) {
+    for (let i = 0; i < 2; i++) {
+      const k = t * 2 + i;
+      if (!ro.dones[k]) deepStrictEqual(ro.nextValues[k], ro.values[k + 2], `t=${t} i=${i}`);
+    }
+  }
+  const k = 3 * 2; // step 3 of env 0 truncates (4-step episodes)
+  ok(
+    ro.dones[k] === 1 && ro.terminated[k] === 0 && ro.nextValues[k] !== ro.values[k + 2],
+    "truncation bootstraps from V(s_T), not V(reset)",
+  );
+  deepStrictEqual(ro.episodes.lengths, [4, 4]);
+  v.close();
+});
