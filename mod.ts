@@ -103,6 +103,7 @@ export {
   type StepTerm,
   type Trajectory,
 } from "./lib/rewards.ts";
+export { behaviourCloning, type Demonstrations, nll } from "./lib/sft.ts";
 
 // Runs: checkpoints and metrics
 export { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "./lib/checkpoint.ts";
