@@ -26,15 +26,20 @@ const { values } = parseArgs({
     seeds: { type: "string", default: "1,2,3,4,5" },
     steps: { type: "string", default: "200000" },
     jobs: { type: "string", default: "2" },
+    algos: { type: "string", default: "grpo,ppo" },
+    "eval-every": { type: "string", default: "5" },
+    "eval-episodes": { type: "string", default: "10" },
+    threads: { type: "string", default: "1" },
   },
 });
+const evalEvery = values["eval-every"], evalEpisodes = values["eval-episodes"];
 const env = values.env, seeds = values.seeds.split(",").map(Number), steps = values.steps;
 const threshold = env === "HalfCheetah-v5" ? 1500 : -200;
 const claims: Record<string, Record<string, string>> = {
   "Pendulum-v1": { grpo: "−180 ± 20", ppo: "−300 ± 30", efficiency: "GRPO 2× faster" },
   "HalfCheetah-v5": { grpo: "3000 ± 150", ppo: "2500 ± 200", efficiency: "GRPO 1.5× faster" },
 };
-const algos = ["grpo", "ppo"];
+const algos = values.algos.split(",");
 const runs = `runs/experiments/grpo_vs_ppo_${env}`, out = `docs/experiments/grpo_vs_ppo_${env}`;
 const dirOf = (algo: string, seed: number) => `${runs}/${algo}_s${seed}`;
 
@@ -51,7 +56,11 @@ await runJobs(
         "--total-steps",
         steps,
         "--eval-every",
-        "5",
+        evalEvery,
+        "--eval-episodes",
+        evalEpisodes,
+        "--threads",
+        values.threads,
       ],
       out: dirOf(algo, seed),
     }))
@@ -118,7 +127,9 @@ await Deno.writeTextFile(
 await Deno.writeTextFile(
   `${out}/curves.svg`,
   await renderSvg({
-    title: `GRPO vs PPO on ${env}: evaluation return, mean ± 1 std over ${seeds.length} seeds`,
+    title: `${
+      algos.map((a) => a.toUpperCase()).join(" vs ")
+    } on ${env}: evaluation return, mean ± 1 std over ${seeds.length} seeds`,
     data: { values: band },
     width: 460,
     height: 300,
@@ -136,7 +147,11 @@ await Deno.writeTextFile(
         mark: { type: "line", point: true },
         encoding: {
           x: { field: "step", type: "quantitative" },
-          y: { field: "mean", type: "quantitative", title: "return (mean action, 10 episodes)" },
+          y: {
+            field: "mean",
+            type: "quantitative",
+            title: `return (mean action, ${evalEpisodes} episodes)`,
+          },
           color: { field: "algo", type: "nominal" },
         },
       },
@@ -148,32 +163,35 @@ await Deno.writeTextFile(
   }),
 );
 const fmt = (x: number) => x.toFixed(1);
-const reached = (algo: string) => summary[algo].first.filter((x): x is number => x !== null);
 // A seed that never reached the threshold counts as +∞ steps, so the median exists while most seeds got there.
 const med = (algo: string) => median(summary[algo].first.map((x) => x ?? Infinity));
-const ratio = med("ppo") / med("grpo");
+/** One table cell per algorithm, "not run" for an algorithm left out by --algos. */
+const cells = (f: (algo: string) => string) =>
+  ["grpo", "ppo"].map((a) => (summary[a] ? f(a) : "not run")).join(" | ");
+const ratio = summary.grpo && summary.ppo ? med("ppo") / med("grpo") : NaN;
+const command =
+  `deno task exp:grpo-vs-ppo --env ${env} --seeds ${values.seeds} --steps ${steps} --algos ${values.algos}` +
+  ` --eval-every ${evalEvery} --eval-episodes ${evalEpisodes}`;
 await Deno.writeTextFile(
   `${out}/report.md`,
   [
     `# GRPO vs PPO on ${env}`,
     "",
-    `Command: \`deno task exp:grpo-vs-ppo --env ${env} --seeds ${values.seeds} --steps ${steps}\` (${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${values.jobs} runs at a time).`,
+    `Command: \`${command}\` (${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}, ${values.jobs} runs at a time).`,
     "",
-    `Both algorithms run their ${env} preset with the budget set to ${steps} env steps; the mean action is evaluated on the`,
-    `same 10 fresh episodes every 5 updates. Threshold: ${threshold}.`,
+    `Each algorithm runs its ${env} preset with the budget set to ${steps} env steps; the mean action is evaluated on the`,
+    `same ${evalEpisodes} fresh episodes every ${evalEvery} updates and at the end. Threshold: ${threshold}.`,
     "",
     "| | GRPO (ours) | PPO (ours) | seed README's claim |",
     "|---|---:|---:|---|",
     `| final evaluation return, mean ± std over ${seeds.length} seeds | ${
-      fmt(mean(summary.grpo.final))
-    } ± ${fmt(std(summary.grpo.final))} | ${fmt(mean(summary.ppo.final))} ± ${
-      fmt(std(summary.ppo.final))
+      cells((a) => `${fmt(mean(summary[a].final))} ± ${fmt(std(summary[a].final))}`)
     } | GRPO ${claims[env].grpo}, PPO ${claims[env].ppo} |`,
-    `| seeds reaching ${threshold} | ${reached("grpo").length}/${seeds.length} | ${
-      reached("ppo").length
-    }/${seeds.length} | |`,
-    `| median env steps to first reach ${threshold} (never = ∞) | ${med("grpo")} | ${
-      med("ppo")
+    `| seeds reaching ${threshold} | ${
+      cells((a) => `${summary[a].first.filter((x) => x !== null).length}/${seeds.length}`)
+    } | |`,
+    `| median env steps to first reach ${threshold} (never = ∞) | ${
+      cells((a) => String(med(a)))
     } | |`,
     `| sample efficiency, PPO steps ÷ GRPO steps (> 1: GRPO faster) | ${
       Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "–"
