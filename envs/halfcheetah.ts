@@ -219,7 +219,7 @@ class HalfCheetah implements Env {
 
   /**
    * Resets the physics, then qpos = qpos0 + U(−s, s)⁹ and qvel = s·N(0, 1)⁹ (qpos draws first),
-   * then `mj_forward`. `seed` replaces the generator with `new Rng(seed)`.
+   * then `mj_forward`. `seed` reseeds the generator in place to the state of `new Rng(seed)`.
    */
   reset(opts: ResetOptions = {}): ResetResult {
     this.#alive("reset");

@@ -109,7 +109,7 @@ export class Pendulum implements Env {
 
   /**
    * Draws θ ~ U(−x_init, x_init) and θ̇ ~ U(−y_init, y_init) (defaults π and 1) from the env's Rng;
-   * `seed` first replaces it with `new Rng(seed)`.
+   * `seed` first reseeds it in place to the state of `new Rng(seed)` (the caller keeps the same object).
    */
   reset(opts: ResetOptions = {}): ResetResult {
     this.#check("reset");
