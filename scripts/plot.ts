@@ -23,6 +23,36 @@ export async function renderSvg(spec: VegaLiteSpec): Promise<string> {
   }
 }
 
+/**
+ * A Vega-Lite spec of learning curves: one panel per `metric` (rows, each with its own y scale),
+ * x = `step`, one coloured line per `run`.
+ */
+export function curvesSpec(title: string, values: Record<string, unknown>[]): VegaLiteSpec {
+  return {
+    title,
+    data: { values },
+    facet: {
+      row: {
+        field: "metric",
+        type: "nominal",
+        title: null,
+        header: { labelAngle: 0, labelOrient: "top", labelAlign: "left", labelAnchor: "start" },
+      },
+    },
+    spec: {
+      width: 420,
+      height: 180,
+      mark: { type: "line", point: true },
+      encoding: {
+        x: { field: "step", type: "quantitative", title: "env steps" },
+        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
+        color: { field: "run", type: "nominal", legend: { labelLimit: 300 } },
+      },
+    },
+    resolve: { scale: { y: "independent" } },
+  };
+}
+
 /** Writes rows as CSV with the given columns (numbers as JS prints them, strings quoted if needed). */
 export function toCsv(rows: Record<string, unknown>[], columns: string[]): string {
   const cell = (v: unknown) => {

@@ -20,7 +20,7 @@
  */
 import { parseArgs } from "node:util";
 import { readMetrics } from "../../lib/metrics.ts";
-import { renderSvg, toCsv } from "../plot.ts";
+import { curvesSpec, renderSvg, toCsv } from "../plot.ts";
 import { main as train } from "../train.ts";
 
 const { values } = parseArgs({
@@ -101,29 +101,7 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   `${out}/curves.svg`,
-  await renderSvg({
-    title: "Dense reward vs outcome-only judge (Pendulum-v1, GRPO)",
-    data: { values: curves },
-    facet: {
-      row: {
-        field: "metric",
-        type: "nominal",
-        title: null,
-        header: { labelAngle: 0, labelOrient: "top", labelAlign: "left", labelAnchor: "start" },
-      },
-    },
-    spec: {
-      width: 420,
-      height: 180,
-      mark: { type: "line", point: true },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "env steps" },
-        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
-        color: { field: "run", type: "nominal", legend: { labelLimit: 300 } },
-      },
-    },
-    resolve: { scale: { y: "independent" } },
-  }),
+  await renderSvg(curvesSpec("Dense reward vs outcome-only judge (Pendulum-v1, GRPO)", curves)),
 );
 const fmt = (
   x: unknown,

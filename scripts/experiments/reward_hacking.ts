@@ -29,7 +29,7 @@ import { Rng } from "../../lib/rng.ts";
 import { collectGroups } from "../../lib/rollout.ts";
 import { presets } from "../config.ts";
 import { evaluate, loadPolicy } from "../eval.ts";
-import { renderSvg, toCsv } from "../plot.ts";
+import { curvesSpec, renderSvg, toCsv } from "../plot.ts";
 import { main as train } from "../train.ts";
 
 const { values } = parseArgs({
@@ -172,29 +172,9 @@ await Deno.writeTextFile(
 );
 await Deno.writeTextFile(
   `${out}/curves.svg`,
-  await renderSvg({
-    title: "Training on the spin proxy vs on the fixed reward (Pendulum-v1, GRPO)",
-    data: { values: curves },
-    facet: {
-      row: {
-        field: "metric",
-        type: "nominal",
-        title: null,
-        header: { labelAngle: 0, labelOrient: "top", labelAlign: "left", labelAnchor: "start" },
-      },
-    },
-    spec: {
-      width: 420,
-      height: 180,
-      mark: { type: "line", point: true },
-      encoding: {
-        x: { field: "step", type: "quantitative", title: "env steps" },
-        y: { field: "value", type: "quantitative", title: null, scale: { zero: false } },
-        color: { field: "run", type: "nominal" },
-      },
-    },
-    resolve: { scale: { y: "independent" } },
-  }),
+  await renderSvg(
+    curvesSpec("Training on the spin proxy vs on the fixed reward (Pendulum-v1, GRPO)", curves),
+  ),
 );
 await Deno.writeTextFile(
   `${out}/scatter.svg`,
