@@ -62,7 +62,10 @@ for (const algo of algos) {
     const wall = JSON.parse(
       await Deno.readTextFile(`${out}/wall.json`).catch(() => '{"seconds":NaN}'),
     ).seconds;
-    const first = readMetrics(out).find((row) => (row["charts/eval_return"] as number) >= -200);
+    const first = readMetrics(out).find((row) => {
+      const r = row["charts/eval_return"]; // null on updates without an evaluation
+      return typeof r === "number" && r >= -200;
+    });
     evals.push(ev.mean);
     lines.push(
       `| ${algo} | ${seed} | ${ev.step} | ${fmt(wall)} | ${fmt(ev.mean)} ± ${fmt(ev.std)} | ${

@@ -202,6 +202,7 @@ export async function main(
   await startThreads(cfg.threads);
   const start = performance.now();
   const startStep = globalStep;
+  let trainSeconds = 0; // rollout + advantage + update time of this process; evaluation excluded
   const progress = cfg.quiet
     ? undefined
     : new Progress(totalUpdates * stepsPerUpdate, { startStep });
@@ -383,6 +384,7 @@ export async function main(
       }
       update++;
       const t3 = performance.now();
+      trainSeconds += (t3 - t0) / 1000;
 
       // ---- log
       const avg = (k: string) => (sums[k] ?? NaN) / count;
@@ -399,8 +401,10 @@ export async function main(
         grad_norm: gradNormSum / count,
         SPS: Math.round((globalStep - startStep) / ((performance.now() - start) / 1000)),
         "time/rollout_sps": Math.round(B / ((t1 - t0) / 1000)),
-        "time/advantage_ms": t2 - t1,
-        "time/update_ms": t3 - t2,
+        "time/advantage_sps": Math.round(B / ((t2 - t1) / 1000)),
+        "time/update_sps": Math.round(B / ((t3 - t2) / 1000)),
+        "time/train_s": trainSeconds,
+        "charts/eval_return": NaN, // a CSV column from the first row on; set below when evaluated
       });
       if (isGrpo) {
         Object.assign(row, {

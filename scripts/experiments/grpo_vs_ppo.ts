@@ -1,10 +1,10 @@
 /**
  * Experiment 1: GRPO vs PPO on the same network and the same env-step budget.
  *
- *   deno task exp:grpo-vs-ppo [--env Pendulum-v1] [--seeds 1,2,3,4,5] [--steps 200000] [--jobs 2]
+ *   deno task exp:grpo-vs-ppo [--env Pendulum-v1] [--seeds 1,2,3,4,5] [--steps 150000] [--jobs 2]
  *
  * Both algorithms use their env preset with the budget overridden to `--steps` (the Pendulum
- * presets share one network: 64-64 tanh with a state-independent log σ). Every 5 updates the mean
+ * presets share one network: 32-32 ReLU with a state-independent log σ). Every 5 updates the mean
  * action is evaluated on the same 10 fresh episodes. Reported: the final evaluation return (mean ±
  * std over seeds), the env steps each run first reached the threshold (−200 on Pendulum, 1500 on
  * HalfCheetah) and the ratio of the two algorithms' medians, learning curves with a ±1 std band,
@@ -24,7 +24,7 @@ const { values } = parseArgs({
   options: {
     env: { type: "string", default: "Pendulum-v1" },
     seeds: { type: "string", default: "1,2,3,4,5" },
-    steps: { type: "string", default: "200000" },
+    steps: { type: "string", default: "150000" },
     jobs: { type: "string", default: "2" },
     algos: { type: "string", default: "grpo,ppo" },
     "eval-every": { type: "string", default: "5" },

@@ -118,7 +118,7 @@ Deno.test("a real SIGKILL mid-run loses at most one checkpoint interval; --resum
   deepStrictEqual(await paramsOf(killed), await paramsOf(straight));
 });
 
-Deno.test("learning check: the default GRPO preset at half its budget clearly improves Pendulum's deterministic return", async () => {
+Deno.test("learning check: the default GRPO preset at two thirds of its budget clearly improves Pendulum's deterministic return", async () => {
   const dir = await Deno.makeTempDir();
   await main(["--total-steps", "100000", "--quiet", "--out", dir]);
   const evals = readMetrics(dir).map((r) => r["charts/eval_return"]).filter((v) =>
