@@ -16,16 +16,6 @@
 import { gemm } from "./gemm.ts";
 import type { Storage } from "./tensor.ts";
 
-/**
- * Spins up to {@link SPIN} reads while `ctrl[i] === value` before a caller falls back to
- * `Atomics.wait`: a futex sleep and wake-up costs tens of microseconds, as much as a small product.
- */
-export function spinUntil(ctrl: Int32Array, i: number, value: number): void {
-  for (let k = 0; k < SPIN && Atomics.load(ctrl, i) === value; k++);
-}
-/** Spin budget of {@link spinUntil}, in `Atomics.load`s (about 20–50 µs). */
-export const SPIN = 20_000;
-
 /** Products with fewer multiply-adds than this stay on one thread. */
 export const MIN_PARALLEL_WORK = 1 << 20;
 
@@ -136,7 +126,6 @@ export function matmulKernel(
   gemm(share, N, P, a, b, c); // this thread's rows, in place
   for (let w = 0; w < busy; w++) {
     const s = w * CTRL;
-    spinUntil(ctrl, s + DONE, 0);
     while (Atomics.load(ctrl, s + DONE) === 0) Atomics.wait(ctrl, s + DONE, 0);
     const rows = ctrl[s + ROWS], r0 = ctrl[s + M0], oc = ctrl[s + OFF_C];
     c.set(data.subarray(oc, oc + rows * N), r0 * N);

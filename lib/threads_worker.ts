@@ -6,7 +6,7 @@
  */
 /// <reference lib="deno.worker" />
 import { gemm } from "./gemm.ts";
-import { DONE, NN, OFF_A, OFF_B, OFF_C, PP, ROWS, SEQ, spinUntil, STOP } from "./threads.ts";
+import { DONE, NN, OFF_A, OFF_B, OFF_C, PP, ROWS, SEQ, STOP } from "./threads.ts";
 
 self.onmessage = (
   e: MessageEvent<{ ctrl: SharedArrayBuffer; data: SharedArrayBuffer; slot: number }>,
@@ -15,7 +15,6 @@ self.onmessage = (
   let seen = Atomics.load(ctrl, s + SEQ); // before "ready": a job posted right after it must not be missed
   self.postMessage("ready");
   for (;;) {
-    spinUntil(ctrl, s + SEQ, seen); // the next product usually follows within microseconds
     Atomics.wait(ctrl, s + SEQ, seen);
     seen = Atomics.load(ctrl, s + SEQ);
     if (Atomics.load(ctrl, s + STOP)) return self.close();

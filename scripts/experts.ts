@@ -1,6 +1,7 @@
 /**
- * A hand-written Pendulum-v1 expert (energy-pumping swing-up, LQR balance) and a demonstration
- * recorder, for behaviour cloning (experiment 5). Scripts only: the library never sees a controller.
+ * A hand-written Pendulum-v1 expert (energy-pumping swing-up, LQR balance), a trained checkpoint
+ * as an expert ({@link PolicyExpert}, used for HalfCheetah-v5) and a demonstration recorder, for
+ * behaviour cloning (experiment 5). Scripts only: the library never sees a controller.
  *
  * The model, from the env's own update (θ = 0 upright, g = 10, m = l = 1, dt = 0.05):
  *
@@ -34,6 +35,8 @@
  * @module
  */
 import { makeEnv } from "../envs/registry.ts";
+import type { GaussianMlpPolicy } from "../lib/policy.ts";
+import { Rng } from "../lib/rng.ts";
 import type { Demonstrations as Pairs } from "../lib/sft.ts";
 
 const A_GRAV = 15; // 3g/(2l)
@@ -150,6 +153,76 @@ export class PendulumExpert {
       out[i] = Math.min(U_MAX, Math.max(-U_MAX, u));
     }
     return out;
+  }
+}
+
+/** Options of {@link PolicyExpert}. */
+export interface PolicyExpertOptions {
+  /** Maps a raw observation batch [B·S] to the policy's input (e.g. its normalizer); default none. */
+  transform?: (obs: Float32Array) => Float32Array;
+  /** Per-dimension action bounds [D] the mean action is clipped to; default none (unclipped). */
+  low?: ArrayLike<number>;
+  /** See low. */
+  high?: ArrayLike<number>;
+}
+
+/**
+ * A trained policy as a deterministic expert: a = clip(μ_θ(f(s)), low, high), with μ_θ the
+ * policy's mean action and f its observation transform (the normalizer it was trained with). The
+ * same clipped mean action `evaluate` (scripts/eval.ts) scores, so a recorded demonstration's
+ * return is the checkpoint's evaluation return on those seeds.
+ *
+ * @example
+ * ```ts
+ * import { PolicyExpert } from "./experts.ts";
+ * import { GaussianMlpPolicy } from "../lib/policy.ts";
+ * import { Rng } from "../lib/rng.ts";
+ * import { ok } from "node:assert/strict";
+ * const pi = new GaussianMlpPolicy(2, 1, { rng: new Rng(0), hidden: [4] });
+ * const expert = new PolicyExpert(pi, { low: [0.25], high: [0.5] });
+ * const [a] = expert.act(Float32Array.of(0.5, -0.5)); // μ ≈ 0 (the output layer starts small)
+ * ok(a === 0.25); // clipped into [0.25, 0.5]
+ * ```
+ */
+export class PolicyExpert {
+  readonly policy: GaussianMlpPolicy;
+  readonly #opts: PolicyExpertOptions;
+  readonly #rng = new Rng(0); // unused: deterministic actions draw nothing
+
+  constructor(policy: GaussianMlpPolicy, opts: PolicyExpertOptions = {}) {
+    const D = policy.actSize;
+    for (const [name, b] of [["low", opts.low], ["high", opts.high]] as const) {
+      if (b && b.length !== D) {
+        throw new Error(
+          `PolicyExpert: ${name} has length ${b.length}, expected the action size ${D}`,
+        );
+      }
+    }
+    this.policy = policy;
+    this.#opts = opts;
+  }
+
+  /**
+   * Mean actions for a batch of raw observations.
+   * @param obs [B·S] raw env observations (the transform is applied here)
+   * @returns [B·D] clipped mean actions, a new array
+   */
+  act(obs: Float32Array): Float32Array {
+    const S = this.policy.obsSize, D = this.policy.actSize;
+    if (obs.length === 0 || obs.length % S !== 0) {
+      throw new Error(
+        `PolicyExpert.act: obs has ${obs.length} values, expected a positive multiple of S = ${S}`,
+      );
+    }
+    const { transform, low, high } = this.#opts;
+    const x = transform ? transform(obs) : obs;
+    const { actions } = this.policy.act(x, this.#rng, { deterministic: true });
+    for (let i = 0; i < actions.length; i++) {
+      const d = i % D;
+      if (low) actions[i] = Math.max(low[d], actions[i]);
+      if (high) actions[i] = Math.min(high[d], actions[i]);
+    }
+    return actions;
   }
 }
 

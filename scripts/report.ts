@@ -7,8 +7,9 @@
  *
  *   deno task report [--docs docs] [--out docs] [--pendulum CKPT] [--cheetah CKPT] [--no-screenshot]
  *
- * Checkpoints default to runs/report/<env>_<algo>_s1/checkpoint.json and are trained there when
- * missing: Pendulum-v1 with the GRPO preset (~30 s), HalfCheetah-v5 with PPO for 20000 steps (~2 min).
+ * HalfCheetah-v5's checkpoint defaults to the finished 1M-step GRPO run of `exp:grpo-vs-ppo` (seed 1);
+ * otherwise checkpoints default to runs/report/<env>_<algo>_s1/checkpoint.json and are trained there
+ * when missing: Pendulum-v1 with the GRPO preset (~10 s), HalfCheetah-v5 with PPO for 20000 steps.
  *
  * @module
  */
@@ -316,11 +317,21 @@ const TRAIN_FLAGS: Record<string, string[]> = {
   ],
 };
 
-/** The checkpoint at runs/report/<env>_<algo>_s1/, trained with {@link TRAIN_FLAGS} when missing. */
+/** Finished runs preferred over a quick one: HalfCheetah's 1M-step GRPO run of exp:grpo-vs-ppo. */
+const FINISHED: Record<string, string> = {
+  "HalfCheetah-v5": "runs/experiments/grpo_vs_ppo_HalfCheetah-v5/grpo_s1",
+};
+
+/**
+ * The checkpoint of {@link FINISHED} when that run finished, else the one at
+ * runs/report/<env>_<algo>_s1/, trained with {@link TRAIN_FLAGS} when missing.
+ */
 async function ensureCheckpoint(env: string, runsDir: string): Promise<string> {
+  const done = (dir: string) => Deno.stat(`${dir}/eval.json`).then(() => true, () => false);
+  if (FINISHED[env] && await done(FINISHED[env])) return `${FINISHED[env]}/checkpoint.json`;
   const flags = TRAIN_FLAGS[env];
   const dir = `${runsDir}/${env}_${flags[3]}_s1`, path = `${dir}/checkpoint.json`;
-  if (await Deno.stat(`${dir}/eval.json`).then(() => true, () => false)) return path;
+  if (await done(dir)) return path;
   console.log(`report: training ${env} (${flags.join(" ")}) into ${dir}`);
   await train([...flags, "--out", dir, "--quiet"]);
   return path;
@@ -612,7 +623,8 @@ export async function main(argv: string[] = []): Promise<void> {
   --out DIR         where report.html and report.png go (default docs)
   --runs DIR        where missing checkpoints are trained (default runs/report)
   --pendulum FILE   Pendulum-v1 checkpoint (default: DIR/Pendulum-v1_grpo_s1, trained if missing)
-  --cheetah FILE    HalfCheetah-v5 checkpoint (default: DIR/HalfCheetah-v5_ppo_s1, trained if missing)
+  --cheetah FILE    HalfCheetah-v5 checkpoint (default: the 1M-step GRPO run of exp:grpo-vs-ppo seed 1
+                    if finished, else DIR/HalfCheetah-v5_ppo_s1, trained if missing)
   --no-screenshot   skip report.png`);
     return;
   }

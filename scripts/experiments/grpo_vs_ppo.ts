@@ -2,6 +2,7 @@
  * Experiment 1: GRPO vs PPO on the same network and the same env-step budget.
  *
  *   deno task exp:grpo-vs-ppo [--env Pendulum-v1] [--seeds 1,2,3,4,5] [--steps 150000] [--jobs 2]
+ *                             [--report-only]
  *
  * Both algorithms use their env preset with the budget overridden to `--steps` (the Pendulum
  * presets share one network: 32-32 ReLU with a state-independent log σ). Every 5 updates the mean
@@ -30,6 +31,7 @@ const { values } = parseArgs({
     "eval-every": { type: "string", default: "5" },
     "eval-episodes": { type: "string", default: "10" },
     threads: { type: "string", default: "1" },
+    "report-only": { type: "boolean", default: false }, // no training: report the finished runs
   },
 });
 const evalEvery = values["eval-every"], evalEpisodes = values["eval-episodes"];
@@ -43,30 +45,32 @@ const algos = values.algos.split(",");
 const runs = `runs/experiments/grpo_vs_ppo_${env}`, out = `docs/experiments/grpo_vs_ppo_${env}`;
 const dirOf = (algo: string, seed: number) => `${runs}/${algo}_s${seed}`;
 
-await runJobs(
-  algos.flatMap((algo) =>
-    seeds.map((seed) => ({
-      flags: [
-        "--env",
-        env,
-        "--algo",
-        algo,
-        "--seed",
-        String(seed),
-        "--total-steps",
-        steps,
-        "--eval-every",
-        evalEvery,
-        "--eval-episodes",
-        evalEpisodes,
-        "--threads",
-        values.threads,
-      ],
-      out: dirOf(algo, seed),
-    }))
-  ),
-  Number(values.jobs),
-);
+if (!values["report-only"]) {
+  await runJobs(
+    algos.flatMap((algo) =>
+      seeds.map((seed) => ({
+        flags: [
+          "--env",
+          env,
+          "--algo",
+          algo,
+          "--seed",
+          String(seed),
+          "--total-steps",
+          steps,
+          "--eval-every",
+          evalEvery,
+          "--eval-episodes",
+          evalEpisodes,
+          "--threads",
+          values.threads,
+        ],
+        out: dirOf(algo, seed),
+      }))
+    ),
+    Number(values.jobs),
+  );
+}
 
 const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
 const std = (xs: number[]) => Math.sqrt(mean(xs.map((x) => (x - mean(xs)) ** 2)));
@@ -75,10 +79,12 @@ const median = (xs: number[]) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 
+const fmt = (x: number) => x.toFixed(1);
 const curves: Record<string, unknown>[] = [],
   results: Record<string, unknown>[] = [],
   band: Record<string, unknown>[] = [];
 const summary: Record<string, { final: number[]; first: (number | null)[] }> = {};
+const unfinished: string[] = []; // runs without eval.json: their curves are shown, not their scores
 for (const algo of algos) {
   summary[algo] = { final: [], first: [] };
   const byUpdate = new Map<number, { steps: number[]; values: number[] }>();
@@ -92,7 +98,19 @@ for (const algo of algos) {
       slot.steps.push(r.global_step as number), slot.values.push(r["charts/eval_return"] as number);
       byUpdate.set(i, slot);
     });
-    const ev = JSON.parse(await Deno.readTextFile(`${dirOf(algo, seed)}/eval.json`));
+    const evalPath = `${dirOf(algo, seed)}/eval.json`;
+    if (!(await Deno.stat(evalPath).then(() => true, () => false))) {
+      const last = evals.at(-1);
+      unfinished.push(
+        `${algo} seed ${seed} (${
+          last
+            ? `eval ${fmt(last["charts/eval_return"] as number)} at ${last.global_step} steps`
+            : "not started"
+        })`,
+      );
+      continue;
+    }
+    const ev = JSON.parse(await Deno.readTextFile(evalPath));
     const first = evals.find((r) => (r["charts/eval_return"] as number) >= threshold);
     const wall = JSON.parse(
       await Deno.readTextFile(`${dirOf(algo, seed)}/wall.json`).catch(() => '{"seconds":null}'),
@@ -108,8 +126,9 @@ for (const algo of algos) {
       firstStepAtThreshold: first?.global_step ?? "",
     });
   }
+  const withData = new Set(curves.filter((c) => c.algo === algo).map((c) => c.seed)).size;
   for (const { steps: s, values: v } of byUpdate.values()) {
-    if (v.length === seeds.length) {
+    if (v.length === withData) {
       band.push({ algo, step: mean(s), mean: mean(v), lo: mean(v) - std(v), hi: mean(v) + std(v) });
     }
   }
@@ -162,7 +181,6 @@ await Deno.writeTextFile(
     ],
   }),
 );
-const fmt = (x: number) => x.toFixed(1);
 // A seed that never reached the threshold counts as +∞ steps, so the median exists while most seeds got there.
 const med = (algo: string) => median(summary[algo].first.map((x) => x ?? Infinity));
 /** One table cell per algorithm, "not run" for an algorithm left out by --algos. */
@@ -184,19 +202,25 @@ await Deno.writeTextFile(
     "",
     "| | GRPO (ours) | PPO (ours) | seed README's claim |",
     "|---|---:|---:|---|",
-    `| final evaluation return, mean ± std over ${seeds.length} seeds | ${
-      cells((a) => `${fmt(mean(summary[a].final))} ± ${fmt(std(summary[a].final))}`)
+    `| final evaluation return, mean ± std over the finished seeds | ${
+      cells((a) => {
+        const f = summary[a].final, n = `(${f.length} of ${seeds.length})`;
+        return f.length ? `${fmt(mean(f))} ± ${fmt(std(f))} ${n}` : `– ${n}`;
+      })
     } | GRPO ${claims[env].grpo}, PPO ${claims[env].ppo} |`,
     `| seeds reaching ${threshold} | ${
-      cells((a) => `${summary[a].first.filter((x) => x !== null).length}/${seeds.length}`)
+      cells((a) =>
+        `${summary[a].first.filter((x) => x !== null).length}/${summary[a].first.length}`
+      )
     } | |`,
     `| median env steps to first reach ${threshold} (never = ∞) | ${
-      cells((a) => String(med(a)))
+      cells((a) => (summary[a].first.length ? String(med(a)) : "–"))
     } | |`,
     `| sample efficiency, PPO steps ÷ GRPO steps (> 1: GRPO faster) | ${
       Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "–"
     } | | ${claims[env].efficiency} |`,
     "",
+    ...(unfinished.length ? [`Not finished yet (curves only): ${unfinished.join("; ")}.`, ""] : []),
     "Per run: [results.csv](results.csv); curves per seed: [curves.csv](curves.csv).",
     "",
     "![curves](curves.svg)",

@@ -253,6 +253,10 @@ await Deno.writeTextFile(
     },
   }),
 );
+function meanPenalty(run: string): number {
+  const pts = scatter.filter((p) => p.policy === `${run} policy`) as { penalty: number }[];
+  return pts.reduce((a, p) => a + p.penalty, 0) / pts.length;
+}
 function corr(run: string): number {
   const pts = scatter.filter((p) => p.policy === `${run} policy`) as {
     penalty: number;
@@ -297,6 +301,9 @@ await Deno.writeTextFile(
       Object.keys(specs).map((run) => `${run} policy ${corr(run).toFixed(2)}`).join(", ")
     } (higher penalty`,
     `  is more negative, so a positive correlation means the fixed reward's advantage punishes ${setup.penalty} violations).`,
+    `- The penalty term \`${setup.penalty}\` per trajectory, mean over the 64 sampled trajectories: ${
+      Object.keys(specs).map((run) => `${run} policy ${fmt(meanPenalty(run))}`).join(", ")
+    }.`,
     "",
     "![curves](curves.svg)",
     "",
