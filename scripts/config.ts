@@ -115,7 +115,8 @@ const help: Record<keyof Config, string> = {
   evalEpisodes:
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
   evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
-  threads: "threads sharing each large matmul (results are identical for any count)",
+  threads:
+    "threads sharing each large matmul (identical results for any count on a quiet machine; see README, Known issue)",
   quiet: "print nothing but errors",
 };
 
