@@ -91,6 +91,8 @@ export async function evaluate(
 export async function loadPolicy(path: string): Promise<{
   policy: GaussianMlpPolicy;
   transform?: (obs: Float32Array) => Float32Array;
+  /** The observation normalizer's statistics behind `transform` (null without one). */
+  obsStats: ReturnType<RunningMeanStd["stats"]> | null;
   args: Record<string, string | number | boolean>;
   step: number;
 }> {
@@ -107,11 +109,11 @@ export async function loadPolicy(path: string): Promise<{
   });
   restoreParams(policy.parameters(), ckpt.params, { allowExtra: true });
   const obsStats = (ckpt.normalizers as { obs?: ReturnType<RunningMeanStd["stats"]> | null })?.obs;
-  if (!obsStats) return { policy, args, step: ckpt.step };
+  if (!obsStats) return { policy, obsStats: null, args, step: ckpt.step };
   const rms = new RunningMeanStd(S);
   rms.setStats(obsStats);
   const transform = (o: Float32Array) => rms.normalize(o);
-  return { policy, transform, args, step: ckpt.step };
+  return { policy, transform, obsStats, args, step: ckpt.step };
 }
 
 /** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */

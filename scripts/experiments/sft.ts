@@ -33,7 +33,7 @@
 import { parseArgs } from "node:util";
 import { makeEnv } from "../../envs/registry.ts";
 import { RunningMeanStd } from "../../envs/wrappers.ts";
-import { loadCheckpoint, paramsToRecord, saveRunCheckpoint } from "../../lib/checkpoint.ts";
+import { paramsToRecord, saveRunCheckpoint } from "../../lib/checkpoint.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import type { Activation } from "../../lib/nn.ts";
 import { GaussianMlpPolicy } from "../../lib/policy.ts";
@@ -154,14 +154,10 @@ async function loadExpert(): Promise<{
         " (or pass --expert PATH)",
     );
   }
-  const { policy, transform, args } = await loadPolicy(path);
+  const { policy, transform, obsStats, args } = await loadPolicy(path);
   if (args.env !== env) {
     throw new Error(`exp:sft: the expert checkpoint ${path} is for ${args.env}, expected ${env}`);
   }
-  const norms = (await loadCheckpoint(path)).normalizers as {
-    obs?: ReturnType<RunningMeanStd["stats"]> | null;
-  } | null;
-  const obsStats = norms?.obs ?? null;
   return {
     expert: new PolicyExpert(policy, { transform, low: actionLow, high: actionHigh }),
     obsStats,
