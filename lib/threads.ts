@@ -19,7 +19,13 @@ import type { Storage } from "./tensor.ts";
 /** Products with fewer multiply-adds than this stay on one thread. */
 export const MIN_PARALLEL_WORK = 1 << 20;
 
-/** Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC]. */
+/**
+ * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop]. This thread posts
+ * job `seq` by writing the job words, then `seq += 1` and a notify; the worker runs it and sets
+ * `done = seq`. Both sides re-check their word after every wake-up: a notify says only that
+ * someone called notify, and one sent late (the poster descheduled between its add and its
+ * notify) would otherwise make the worker run a finished job again.
+ */
 const CTRL = 16;
 export const SEQ = 0,
   DONE = 1,
@@ -118,15 +124,14 @@ export function matmulKernel(
     data.set(c.subarray(m0 * N, (m0 + rows) * N), off + rows * P);
     ctrl[s + M0] = m0, ctrl[s + ROWS] = rows, ctrl[s + NN] = N, ctrl[s + PP] = P;
     ctrl[s + OFF_A] = off, ctrl[s + OFF_B] = 0, ctrl[s + OFF_C] = off + rows * P;
-    Atomics.store(ctrl, s + DONE, 0);
     Atomics.add(ctrl, s + SEQ, 1);
     Atomics.notify(ctrl, s + SEQ);
     off += rows * (P + N), m0 += rows, busy++;
   }
   gemm(share, N, P, a, b, c); // this thread's rows, in place
   for (let w = 0; w < busy; w++) {
-    const s = w * CTRL;
-    while (Atomics.load(ctrl, s + DONE) === 0) Atomics.wait(ctrl, s + DONE, 0);
+    const s = w * CTRL, seq = Atomics.load(ctrl, s + SEQ); // only this thread writes seq
+    for (let d; (d = Atomics.load(ctrl, s + DONE)) !== seq;) Atomics.wait(ctrl, s + DONE, d);
     const rows = ctrl[s + ROWS], r0 = ctrl[s + M0], oc = ctrl[s + OFF_C];
     c.set(data.subarray(oc, oc + rows * N), r0 * N);
   }

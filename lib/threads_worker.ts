@@ -15,7 +15,9 @@ self.onmessage = (
   let seen = Atomics.load(ctrl, s + SEQ); // before "ready": a job posted right after it must not be missed
   self.postMessage("ready");
   for (;;) {
-    Atomics.wait(ctrl, s + SEQ, seen);
+    // Wait for a new seq, not for a notify: a late notify for the job just finished must not run
+    // it twice (measured under CPU contention before this loop: C += 2·A·B on the worker's rows).
+    while (Atomics.load(ctrl, s + SEQ) === seen) Atomics.wait(ctrl, s + SEQ, seen);
     seen = Atomics.load(ctrl, s + SEQ);
     if (Atomics.load(ctrl, s + STOP)) return self.close();
     const rows = ctrl[s + ROWS], N = ctrl[s + NN], P = ctrl[s + PP];
@@ -23,7 +25,7 @@ self.onmessage = (
       b = data.subarray(ctrl[s + OFF_B]),
       c = data.subarray(ctrl[s + OFF_C]);
     gemm(rows, N, P, a, b, c);
-    Atomics.store(ctrl, s + DONE, 1);
+    Atomics.store(ctrl, s + DONE, seen);
     Atomics.notify(ctrl, s + DONE);
   }
 };

@@ -1,8 +1,11 @@
 import { deepStrictEqual, ok, rejects } from "node:assert/strict";
 import { gemm } from "../../lib/gemm.ts";
 import {
+  DONE,
   matmulKernel,
   MIN_PARALLEL_WORK,
+  ROWS,
+  SEQ,
   startThreads,
   stopThreads,
   threadCount,
@@ -39,4 +42,35 @@ Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread, edges and acc
 
 Deno.test("startThreads rejects a bad thread count", async () => {
   await rejects(startThreads(0), /threads must be an integer ≥ 1, got 0/);
+});
+
+Deno.test("a late notify does not make the gemm worker run a finished job again", async () => {
+  // Under CPU contention the poster can be descheduled between `seq += 1` and its notify; the
+  // worker then finishes the job, waits again and receives that notify. Simulated here by
+  // notifying after the job is done, with seq unchanged: C must stay A·B, not become 2·A·B.
+  const ctrl = new Int32Array(new SharedArrayBuffer(16 * 4));
+  const data = new Float32Array(new SharedArrayBuffer(48 * 4)); // A, B, C: 4 × 4 each
+  data.set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16], 0); // A [4, 4] at 0
+  data.set([1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], 16); // B = I at 16; C = 0 at 32
+  const worker = new Worker(new URL("../../lib/threads_worker.ts", import.meta.url), {
+    type: "module",
+  });
+  try {
+    await new Promise((resolve) => {
+      worker.onmessage = resolve;
+      worker.postMessage({ ctrl: ctrl.buffer, data: data.buffer, slot: 0 });
+    });
+    ctrl.set([4, 4, 4, 0, 16, 32], ROWS); // rows, N, P, offA, offB, offC
+    Atomics.add(ctrl, SEQ, 1);
+    Atomics.notify(ctrl, SEQ);
+    while (Atomics.load(ctrl, DONE) !== 1) Atomics.wait(ctrl, DONE, 0, 10_000);
+    for (let i = 0; i < 50; i++) { // the late notifies, while the worker waits for job 2
+      Atomics.notify(ctrl, SEQ);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    deepStrictEqual(Array.from(data.subarray(32)), Array.from(data.subarray(0, 16)));
+    deepStrictEqual(Atomics.load(ctrl, DONE), 1);
+  } finally {
+    worker.terminate();
+  }
 });
