@@ -115,8 +115,7 @@ const help: Record<keyof Config, string> = {
   evalEpisodes:
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
   evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
-  threads:
-    "threads sharing each large matmul (identical results for any count on a quiet machine; see README, Known issue)",
+  threads: "threads sharing each large matmul (bit-identical results for any count)",
   quiet: "print nothing but errors",
 };
 
