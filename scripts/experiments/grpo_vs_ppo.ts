@@ -2,7 +2,7 @@
  * Experiment 1: GRPO vs PPO on the same network and the same env-step budget.
  *
  *   deno task exp:grpo-vs-ppo [--env Pendulum-v1] [--seeds 1,2,3,4,5] [--steps 150000] [--jobs 2]
- *                             [--report-only]
+ *                             [--report-only] [--note "a paragraph for the report"]
  *
  * Both algorithms use their env preset with the budget overridden to `--steps` (the Pendulum
  * presets share one network: 32-32 ReLU with a state-independent log σ). Every 5 updates the mean
@@ -32,6 +32,7 @@ const { values } = parseArgs({
     "eval-episodes": { type: "string", default: "10" },
     threads: { type: "string", default: "1" },
     "report-only": { type: "boolean", default: false }, // no training: report the finished runs
+    note: { type: "string", default: "" }, // a paragraph for the report, e.g. where runs came from
   },
 });
 const evalEvery = values["eval-every"], evalEpisodes = values["eval-episodes"];
@@ -225,6 +226,7 @@ await Deno.writeTextFile(
     } | | ${claims[env].efficiency} |`,
     "",
     ...(unfinished.length ? [`Not finished yet (curves only): ${unfinished.join("; ")}.`, ""] : []),
+    ...(values.note ? [values.note, ""] : []),
     "Per run: [results.csv](results.csv); curves per seed: [curves.csv](curves.csv).",
     "",
     "![curves](curves.svg)",
