@@ -11,6 +11,7 @@
 import { parseArgs } from "node:util";
 import { readMetrics } from "../lib/metrics.ts";
 import { runJobs } from "./runner.ts";
+import { variantFlags } from "./variants.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -23,22 +24,7 @@ const { values } = parseArgs({
     },
   },
 });
-/**
- * The rows: each algorithm's preset, then GRPO with one design choice changed at the same budget:
- * start states, group size G (same N = groups·G envs), outcome advantages, the KL trust region.
- */
-const variants: Record<string, string[]> = {
-  ppo: ["--algo", "ppo"],
-  grpo: ["--algo", "grpo"],
-  // GRPO with every group from a fresh reset and whole 200-step episodes (no vine branching)
-  "grpo-fresh": ["--algo", "grpo", "--branch-prob", "0", "--horizon", "200", "--groups", "8"],
-  "grpo-G4": ["--algo", "grpo", "--group-size", "4", "--groups", "32"],
-  "grpo-G16": ["--algo", "grpo", "--group-size", "16", "--groups", "8"],
-  // the whole-trajectory return for every step (the preset uses the reward-to-go)
-  "grpo-outcome": ["--algo", "grpo", "--adv-mode", "outcome"],
-  // the adaptive KL penalty to π_old switched on (β_old starts at 0.1, target d = 0.01)
-  "grpo-kl": ["--algo", "grpo", "--kl-coef", "0.1"],
-};
+const variants = variantFlags("Pendulum-v1", values.algos.split(","));
 const seeds = values.seeds.split(",").map(Number), algos = values.algos.split(",");
 await runJobs(
   algos.flatMap((algo) =>

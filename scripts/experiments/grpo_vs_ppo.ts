@@ -2,6 +2,7 @@
  * Experiment 1: GRPO vs PPO on the same network and the same env-step budget.
  *
  *   deno task exp:grpo-vs-ppo [--env Pendulum-v1] [--seeds 1,2,3,4,5] [--steps 150000] [--jobs 2]
+ *                             [--variants grpo-outcome,grpo-G4 --variant-seeds 1]
  *                             [--report-only] [--note "a paragraph for the report"]
  *
  * Both algorithms use their env preset with the budget overridden to `--steps` (the Pendulum
@@ -9,7 +10,9 @@
  * action is evaluated on the same 10 fresh episodes. Reported: the final evaluation return (mean ±
  * std over seeds), the env steps each run first reached the threshold (−200 on Pendulum, 1500 on
  * HalfCheetah) and the ratio of the two algorithms' medians, learning curves with a ±1 std band,
- * and the seed README's claims beside ours.
+ * and the seed README's claims beside ours. `--variants` adds GRPO with one design choice changed
+ * (scripts/variants.ts: group size, outcome advantages, the KL trust region) on `--variant-seeds`,
+ * reported beside the presets on the same seeds, with their own curves (ablation.svg).
  *
  * Writes docs/experiments/grpo_vs_ppo_<env>/: curves.csv, results.csv, curves.svg, report.md.
  *
@@ -19,6 +22,7 @@ import { parseArgs } from "node:util";
 import { readMetrics } from "../../lib/metrics.ts";
 import { renderSvg, toCsv } from "../plot.ts";
 import { runJobs } from "../runner.ts";
+import { variantFlags } from "../variants.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -31,6 +35,8 @@ const { values } = parseArgs({
     "eval-every": { type: "string", default: "5" },
     "eval-episodes": { type: "string", default: "10" },
     threads: { type: "string", default: "1" },
+    variants: { type: "string", default: "" },
+    "variant-seeds": { type: "string", default: "" }, // default: --seeds
     "report-only": { type: "boolean", default: false }, // no training: report the finished runs
     note: { type: "string", default: "" }, // a paragraph for the report, e.g. where runs came from
   },
@@ -47,18 +53,24 @@ const claims: Record<string, Record<string, string>> = {
   },
 };
 const algos = values.algos.split(",");
+const ablation = variantFlags(env, values.variants ? values.variants.split(",") : []);
+const variantSeeds = (values["variant-seeds"] || values.seeds).split(",").map(Number);
+/** Every (run name, seeds, flags): the presets on --seeds, the variants on --variant-seeds. */
+const studies: [string, number[], string[]][] = [
+  ...algos.map((a): [string, number[], string[]] => [a, seeds, ["--algo", a]]),
+  ...Object.entries(ablation).map(([v, f]): [string, number[], string[]] => [v, variantSeeds, f]),
+];
 const runs = `runs/experiments/grpo_vs_ppo_${env}`, out = `docs/experiments/grpo_vs_ppo_${env}`;
 const dirOf = (algo: string, seed: number) => `${runs}/${algo}_s${seed}`;
 
 if (!values["report-only"]) {
   await runJobs(
-    algos.flatMap((algo) =>
-      seeds.map((seed) => ({
+    studies.flatMap(([algo, seedList, flags]) =>
+      seedList.map((seed) => ({
         flags: [
+          ...flags,
           "--env",
           env,
-          "--algo",
-          algo,
           "--seed",
           String(seed),
           "--total-steps",
@@ -88,12 +100,15 @@ const fmt = (x: number) => x.toFixed(1);
 const curves: Record<string, unknown>[] = [],
   results: Record<string, unknown>[] = [],
   band: Record<string, unknown>[] = [];
-const summary: Record<string, { final: number[]; first: (number | null)[] }> = {};
+const summary: Record<
+  string,
+  { final: number[]; first: (number | null)[]; bySeed: Map<number, [number, number | null]> }
+> = {};
 const unfinished: string[] = []; // runs without eval.json: their curves are shown, not their scores
-for (const algo of algos) {
-  summary[algo] = { final: [], first: [] };
+for (const [algo, seedList] of studies) {
+  summary[algo] = { final: [], first: [], bySeed: new Map() };
   const byUpdate = new Map<number, { steps: number[]; values: number[] }>();
-  for (const seed of seeds) {
+  for (const seed of seedList) {
     const evals = readMetrics(dirOf(algo, seed)).filter((r) =>
       typeof r["charts/eval_return"] === "number"
     );
@@ -121,6 +136,7 @@ for (const algo of algos) {
       await Deno.readTextFile(`${dirOf(algo, seed)}/wall.json`).catch(() => '{"seconds":null}'),
     ).seconds;
     summary[algo].final.push(ev.mean);
+    summary[algo].bySeed.set(seed, [ev.mean, (first?.global_step as number) ?? null]);
     summary[algo].first.push(first ? (first.global_step as number) : null);
     results.push({
       algo,
@@ -154,7 +170,7 @@ await Deno.writeTextFile(
     title: `${
       algos.map((a) => a.toUpperCase()).join(" vs ")
     } on ${env}: evaluation return, mean ± 1 std over ${seeds.length} seeds`,
-    data: { values: band },
+    data: { values: band.filter((b) => algos.includes(b.algo as string)) },
     width: 460,
     height: 300,
     layer: [
@@ -194,7 +210,10 @@ const cells = (f: (algo: string) => string) =>
 const ratio = summary.grpo && summary.ppo ? med("ppo") / med("grpo") : NaN;
 const command =
   `deno task exp:grpo-vs-ppo --env ${env} --seeds ${values.seeds} --steps ${steps} --algos ${values.algos}` +
-  ` --eval-every ${evalEvery} --eval-episodes ${evalEpisodes}`;
+  ` --eval-every ${evalEvery} --eval-episodes ${evalEpisodes}` +
+  (values.variants
+    ? ` --variants ${values.variants} --variant-seeds ${variantSeeds.join(",")}`
+    : "");
 await Deno.writeTextFile(
   `${out}/report.md`,
   [
@@ -219,7 +238,7 @@ await Deno.writeTextFile(
       )
     } | |`,
     `| median env steps to first reach ${threshold} (never = ∞) | ${
-      cells((a) => (summary[a].first.length ? String(med(a)) : "–"))
+      cells((a) => (summary[a].first.length ? String(med(a)).replace("Infinity", "never") : "–"))
     } | |`,
     `| sample efficiency, PPO steps ÷ GRPO steps (> 1: GRPO faster) | ${
       Number.isFinite(ratio) ? `${ratio.toFixed(2)}×` : "–"
@@ -231,6 +250,81 @@ await Deno.writeTextFile(
     "",
     "![curves](curves.svg)",
     "",
+    ...(await ablationSection()),
   ].join("\n"),
 );
 console.log(await Deno.readTextFile(`${out}/report.md`));
+
+/**
+ * The design-choice ablation: the presets and each variant on the variant seeds (table rows), and
+ * their evaluation curves averaged over those seeds (ablation.svg).
+ */
+async function ablationSection(): Promise<string[]> {
+  if (!Object.keys(ablation).length) return [];
+  const names = [...algos.filter((a) => a === "grpo" || a === "ppo"), ...Object.keys(ablation)];
+  const rows = names.map((name) => {
+    const got = variantSeeds.map((s) => summary[name].bySeed.get(s)).filter((x) => x !== undefined);
+    const final = got.map(([f]) => f), first = got.map(([, t]) => t ?? Infinity);
+    const flags = ablation[name]?.filter((f) => f !== "--algo" && f !== "grpo").join(" ") ??
+      "preset";
+    return `| ${name} | \`${flags}\` | ${got.length} of ${variantSeeds.length} | ${
+      final.length ? `${fmt(mean(final))} ± ${fmt(std(final))}` : "–"
+    } | ${first.filter(Number.isFinite).length}/${got.length} | ${
+      first.length ? (Number.isFinite(median(first)) ? median(first) : "never") : "–"
+    } |`;
+  });
+  const lines: Record<string, unknown>[] = [];
+  for (const name of names) {
+    const byIndex = new Map<number, { steps: number[]; values: number[] }>();
+    for (const seed of variantSeeds) {
+      curves.filter((c) => c.algo === name && c.seed === seed).forEach((c, i) => {
+        const slot = byIndex.get(i) ?? { steps: [], values: [] };
+        slot.steps.push(c.step as number), slot.values.push(c.evalReturn as number);
+        byIndex.set(i, slot);
+      });
+    }
+    for (const { steps: s, values: v } of byIndex.values()) {
+      lines.push({ run: name, step: mean(s), evalReturn: mean(v) });
+    }
+  }
+  await Deno.writeTextFile(
+    `${out}/ablation.svg`,
+    await renderSvg({
+      title: `GRPO with one design choice changed on ${env}, seeds ${variantSeeds.join(",")}`,
+      data: { values: lines },
+      width: 460,
+      height: 300,
+      layer: [
+        {
+          mark: { type: "line", point: true },
+          encoding: {
+            x: { field: "step", type: "quantitative", title: "env steps" },
+            y: {
+              field: "evalReturn",
+              type: "quantitative",
+              title: `return (mean action, mean over seeds ${variantSeeds.join(",")})`,
+            },
+            color: { field: "run", type: "nominal" },
+          },
+        },
+        {
+          mark: { type: "rule", strokeDash: [4, 4], color: "gray" },
+          encoding: { y: { datum: threshold } },
+        },
+      ],
+    }),
+  );
+  return [
+    `## Which GRPO design choice closes the gap`,
+    "",
+    `GRPO with one setting changed from its preset (flags from scripts/variants.ts), each at the same`,
+    `${steps}-step budget, beside the presets on the same seeds (${variantSeeds.join(", ")}).`,
+    "",
+    `| run | flags over the preset | seeds finished | final evaluation return, mean ± std over seeds | seeds reaching ${threshold} | median env steps to ${threshold} |`,
+    "|---|---|---|---:|---:|---:|",
+    ...rows,
+    "",
+    "![ablation](ablation.svg)",
+    "",
+  ];
+}
