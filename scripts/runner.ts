@@ -19,6 +19,15 @@ const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 export async function runJobs(list: Job[], jobs = 2): Promise<void> {
   const script = new URL("./train.ts", import.meta.url).pathname;
   const queue = [...list];
+  // Ctrl-C or a kill stops the runs too (each keeps its last checkpoint), not only this process.
+  const running = new Set<Deno.ChildProcess>();
+  const stop = (signal: Deno.Signal) => () => {
+    for (const child of running) child.kill(signal);
+    Deno.exit(130);
+  };
+  const signals: Deno.Signal[] = ["SIGINT", "SIGTERM"];
+  const handlers = signals.map((s) => [s, stop(s)] as const);
+  for (const [s, h] of handlers) Deno.addSignalListener(s, h);
   const worker = async () => {
     for (let job = queue.shift(); job; job = queue.shift()) {
       if (await exists(`${job.out}/eval.json`)) continue;
@@ -26,9 +35,13 @@ export async function runJobs(list: Job[], jobs = 2): Promise<void> {
         ? ["--resume", job.out]
         : [...job.flags, "--out", job.out];
       const t0 = performance.now();
-      const { success } = await new Deno.Command(Deno.execPath(), {
+      const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", script, ...args, "--quiet"],
-      }).output();
+        stdout: "null",
+      }).spawn();
+      running.add(child);
+      const { success } = await child.status;
+      running.delete(child);
       if (!success) {
         throw new Error(
           `run ${job.out} failed: rerun \`deno task train ${args.join(" ")}\` to see why`,
@@ -40,5 +53,9 @@ export async function runJobs(list: Job[], jobs = 2): Promise<void> {
       );
     }
   };
-  await Promise.all(Array.from({ length: jobs }, worker));
+  try {
+    await Promise.all(Array.from({ length: jobs }, worker));
+  } finally {
+    for (const [s, h] of handlers) Deno.removeSignalListener(s, h);
+  }
 }
