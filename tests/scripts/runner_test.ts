@@ -26,7 +26,8 @@ Deno.test({
         } }], 1);`,
       ],
     }).spawn();
-    while (!(await Deno.stat(`${out}/args.json`).then(() => true, () => false))) {
+    const started = () => Deno.stat(`${out}/args.json`).then(() => true, () => false);
+    for (let i = 0; i < 600 && !(await started()); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
     ok((await processesWith(out)).length > 0, "the training run started");
