@@ -98,7 +98,9 @@ function serve(layout: SharedLayout, w: number): void {
   self.postMessage({ type: "attached" });
   for (;;) {
     for (let k = 0; k < layout.spinIters && Atomics.load(ctrl, base + CTRL.seq) === seen; k++);
-    Atomics.wait(ctrl, base + CTRL.seq, seen);
+    // Wait for a new seq, not for a notify: a late notify for the command just finished (its poster
+    // descheduled between `seq += 1` and the notify) must not run it twice.
+    while (Atomics.load(ctrl, base + CTRL.seq) === seen) Atomics.wait(ctrl, base + CTRL.seq, seen);
     seen = Atomics.load(ctrl, base + CTRL.seq);
     const cmd = ctrl[base + CTRL.cmd];
     let status = 0;

@@ -11,7 +11,7 @@ import { Pendulum } from "../../envs/pendulum.ts";
 import { envIds, makeEnv } from "../../envs/registry.ts";
 import type { Env } from "../../envs/types.ts";
 import { VectorEnv, type VectorEnvLike } from "../../envs/vector.ts";
-import { makeVectorEnv, WorkerVectorEnv } from "../../envs/worker_vector.ts";
+import { CTRL, makeVectorEnv, WorkerVectorEnv } from "../../envs/worker_vector.ts";
 
 const S = 3;
 const row = (a: Float32Array, i: number) => a.slice(i * S, i * S + S);
@@ -224,4 +224,32 @@ Deno.test("makeVectorEnv: backends, auto choice and option errors", async () => 
     /rng would be shared/,
   );
   await rejects(makeVectorEnv("Pendulum-v1", 2, { backend: "gpu" as "auto" }), /backend is "gpu"/);
+});
+
+Deno.test("WorkerVectorEnv: a late notify does not make a worker step its shard again", async () => {
+  // The main thread can be descheduled between `seq += 1` and its notify; the worker then finishes
+  // the command, waits again and receives that notify. Delivered here by hand, with seq unchanged:
+  // the shard must not step a second time. The control words are caught on their way to the worker.
+  const post = Worker.prototype.postMessage;
+  let ctrl: Int32Array | undefined;
+  Worker.prototype.postMessage = function (this: Worker, m: unknown, ...rest: unknown[]) {
+    const msg = m as { type?: string; layout?: { sab: { ctrl: SharedArrayBuffer } } };
+    if (msg?.type === "attach") ctrl = new Int32Array(msg.layout!.sab.ctrl);
+    return (post as (...a: unknown[]) => void).call(this, m, ...rest);
+  };
+  const workers = await WorkerVectorEnv.create("Pendulum-v1", 1, { workers: 1 })
+    .finally(() => (Worker.prototype.postMessage = post));
+  try {
+    const inline = new VectorEnv(pendulums(1));
+    const a = new Float32Array([1.5]);
+    deepStrictEqual(workers.reset({ seed: 3 }).obs, inline.reset({ seed: 3 }).obs);
+    deepStrictEqual(workers.step(a).obs, inline.step(a).obs);
+    for (let i = 0; i < 50; i++) { // the late notifies, while the worker waits for the next command
+      Atomics.notify(ctrl!, CTRL.seq);
+      await new Promise((r) => setTimeout(r, 2));
+    }
+    deepStrictEqual(workers.step(a).obs, inline.step(a).obs);
+  } finally {
+    workers.close();
+  }
 });
