@@ -14,7 +14,8 @@
  * (scripts/variants.ts: group size, outcome advantages, the KL trust region) on `--variant-seeds`,
  * reported beside the presets on the same seeds, with their own curves (ablation.svg).
  *
- * Writes docs/experiments/grpo_vs_ppo_<env>/: curves.csv, results.csv, curves.svg, report.md.
+ * Writes docs/experiments/grpo_vs_ppo_<env>/: curves.csv, results.csv, curves.svg, report.md (and
+ * ablation.svg with --variants).
  *
  * @module
  */
@@ -265,9 +266,10 @@ async function ablationSection(): Promise<string[]> {
   const rows = names.map((name) => {
     const got = variantSeeds.map((s) => summary[name].bySeed.get(s)).filter((x) => x !== undefined);
     const final = got.map(([f]) => f), first = got.map(([, t]) => t ?? Infinity);
-    const flags = ablation[name]?.filter((f) => f !== "--algo" && f !== "grpo").join(" ") ??
-      "preset";
-    return `| ${name} | \`${flags}\` | ${got.length} of ${variantSeeds.length} | ${
+    const changed = ablation[name]?.filter((f) => f !== "--algo" && f !== "grpo").join(" ");
+    return `| ${name} | ${
+      changed ? `\`${changed}\`` : "(the preset)"
+    } | ${got.length} of ${variantSeeds.length} | ${
       final.length ? `${fmt(mean(final))} ± ${fmt(std(final))}` : "–"
     } | ${first.filter(Number.isFinite).length}/${got.length} | ${
       first.length ? (Number.isFinite(median(first)) ? median(first) : "never") : "–"
