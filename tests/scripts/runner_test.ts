@@ -1,12 +1,12 @@
 import { ok } from "node:assert/strict";
 
-/** The command lines of running processes that mention `needle` (Linux /proc). */
-async function processesWith(needle: string): Promise<string[]> {
-  const found: string[] = [];
+/** The pids of running `train.ts` processes whose command line mentions `needle` (Linux /proc). */
+async function trainingRuns(needle: string): Promise<number[]> {
+  const found: number[] = [];
   for await (const e of Deno.readDir("/proc")) {
     if (!/^\d+$/.test(e.name)) continue;
     const cmd = await Deno.readTextFile(`/proc/${e.name}/cmdline`).catch(() => "");
-    if (cmd.includes(needle)) found.push(cmd.replaceAll("\0", " "));
+    if (cmd.includes("train.ts") && cmd.includes(needle)) found.push(Number(e.name));
   }
   return found;
 }
@@ -30,14 +30,19 @@ Deno.test({
     for (let i = 0; i < 600 && !(await started()); i++) {
       await new Promise((r) => setTimeout(r, 100));
     }
-    ok((await processesWith(out)).length > 0, "the training run started");
-    study.kill("SIGTERM");
-    await study.status;
-    for (let i = 0; i < 50 && (await processesWith(out)).length; i++) {
-      await new Promise((r) => setTimeout(r, 100));
+    try {
+      ok((await trainingRuns(out)).length > 0, "the training run started");
+      study.kill("SIGTERM");
+      await study.status;
+      for (let i = 0; i < 50 && (await trainingRuns(out)).length; i++) {
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      const left = await trainingRuns(out);
+      ok(left.length === 0, `training runs left running, pids ${left.join(", ")}`);
+    } finally { // a failing runner must not leave a 10M-step run behind
+      for (const pid of await trainingRuns(out)) Deno.kill(pid, "SIGKILL");
+      await study.status;
+      await Deno.remove(dir, { recursive: true });
     }
-    const left = await processesWith(out);
-    ok(left.length === 0, `training runs left running: ${left.join("; ")}`);
-    await Deno.remove(dir, { recursive: true });
   },
 });
