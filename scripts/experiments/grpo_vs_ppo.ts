@@ -98,27 +98,31 @@ const median = (xs: number[]) => {
 };
 
 const fmt = (x: number) => x.toFixed(1);
+/** For the i-th evaluation of each of `name`'s runs on `seedList`: their env steps and returns. */
+const evalsByIndex = (name: string, seedList: number[]) => {
+  const slots: { steps: number[]; values: number[] }[] = [];
+  for (const seed of seedList) {
+    curves.filter((c) => c.algo === name && c.seed === seed).forEach((c, i) => {
+      slots[i] ??= { steps: [], values: [] };
+      slots[i].steps.push(c.step as number), slots[i].values.push(c.evalReturn as number);
+    });
+  }
+  return slots;
+};
 const curves: Record<string, unknown>[] = [],
   results: Record<string, unknown>[] = [],
   band: Record<string, unknown>[] = [];
-const summary: Record<
-  string,
-  { final: number[]; first: (number | null)[]; bySeed: Map<number, [number, number | null]> }
-> = {};
+const summary: Record<string, { final: number[]; first: (number | null)[] }> = {};
 const unfinished: string[] = []; // runs without eval.json: their curves are shown, not their scores
 for (const [algo, seedList] of studies) {
-  summary[algo] = { final: [], first: [], bySeed: new Map() };
-  const byUpdate = new Map<number, { steps: number[]; values: number[] }>();
+  summary[algo] = { final: [], first: [] };
   for (const seed of seedList) {
     const evals = readMetrics(dirOf(algo, seed)).filter((r) =>
       typeof r["charts/eval_return"] === "number"
     );
-    evals.forEach((r, i) => {
+    for (const r of evals) {
       curves.push({ algo, seed, step: r.global_step, evalReturn: r["charts/eval_return"] });
-      const slot = byUpdate.get(i) ?? { steps: [], values: [] };
-      slot.steps.push(r.global_step as number), slot.values.push(r["charts/eval_return"] as number);
-      byUpdate.set(i, slot);
-    });
+    }
     const evalPath = `${dirOf(algo, seed)}/eval.json`;
     if (!(await Deno.stat(evalPath).then(() => true, () => false))) {
       const last = evals.at(-1);
@@ -137,7 +141,6 @@ for (const [algo, seedList] of studies) {
       await Deno.readTextFile(`${dirOf(algo, seed)}/wall.json`).catch(() => '{"seconds":null}'),
     ).seconds;
     summary[algo].final.push(ev.mean);
-    summary[algo].bySeed.set(seed, [ev.mean, (first?.global_step as number) ?? null]);
     summary[algo].first.push(first ? (first.global_step as number) : null);
     results.push({
       algo,
@@ -149,7 +152,7 @@ for (const [algo, seedList] of studies) {
     });
   }
   const withData = new Set(curves.filter((c) => c.algo === algo).map((c) => c.seed)).size;
-  for (const { steps: s, values: v } of byUpdate.values()) {
+  for (const { steps: s, values: v } of evalsByIndex(algo, seedList)) {
     if (v.length === withData) {
       band.push({ algo, step: mean(s), mean: mean(v), lo: mean(v) - std(v), hi: mean(v) + std(v) });
     }
@@ -264,8 +267,11 @@ async function ablationSection(): Promise<string[]> {
   if (!Object.keys(ablation).length) return [];
   const names = [...algos.filter((a) => a === "grpo" || a === "ppo"), ...Object.keys(ablation)];
   const rows = names.map((name) => {
-    const got = variantSeeds.map((s) => summary[name].bySeed.get(s)).filter((x) => x !== undefined);
-    const final = got.map(([f]) => f), first = got.map(([, t]) => t ?? Infinity);
+    const got = results.filter((r) => r.algo === name && variantSeeds.includes(r.seed as number));
+    const final = got.map((r) => r.finalEval as number);
+    const first = got.map((
+      r,
+    ) => (r.firstStepAtThreshold === "" ? Infinity : r.firstStepAtThreshold as number));
     const changed = ablation[name]?.filter((f) => f !== "--algo" && f !== "grpo").join(" ");
     return `| ${name} | ${
       changed ? `\`${changed}\`` : "(the preset)"
@@ -277,15 +283,7 @@ async function ablationSection(): Promise<string[]> {
   });
   const lines: Record<string, unknown>[] = [];
   for (const name of names) {
-    const byIndex = new Map<number, { steps: number[]; values: number[] }>();
-    for (const seed of variantSeeds) {
-      curves.filter((c) => c.algo === name && c.seed === seed).forEach((c, i) => {
-        const slot = byIndex.get(i) ?? { steps: [], values: [] };
-        slot.steps.push(c.step as number), slot.values.push(c.evalReturn as number);
-        byIndex.set(i, slot);
-      });
-    }
-    for (const { steps: s, values: v } of byIndex.values()) {
+    for (const { steps: s, values: v } of evalsByIndex(name, variantSeeds)) {
       lines.push({ run: name, step: mean(s), evalReturn: mean(v) });
     }
   }
