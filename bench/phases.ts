@@ -1,7 +1,8 @@
 /**
  * Env steps per second of each training phase — rollout, advantage, update — for every env/algo
- * preset, from short `train` runs (`time/*_sps` in metrics.jsonl; medians over the updates after
- * the first, which includes JIT warm-up). Also projects a 1M-step run's training time.
+ * preset and HalfCheetah's `ppo-fast` variant, from short `train` runs (`time/*_sps` in
+ * metrics.jsonl; medians over the updates after the first, which includes JIT warm-up). Also
+ * projects a 1M-step run's training time.
  *
  * ```sh
  * deno run -A bench/phases.ts [--updates 4] [--threads 2]
@@ -9,6 +10,7 @@
  */
 import { parseArgs } from "node:util";
 import { readMetrics } from "../lib/metrics.ts";
+import { variants } from "../scripts/variants.ts";
 
 const { values } = parseArgs({
   args: Deno.args,
@@ -18,12 +20,13 @@ const { values } = parseArgs({
   },
 });
 const updates = Number(values.updates);
-/** env/algo → env steps per update of its preset (so `updates` updates fit the budget). */
+/** Env, variant (scripts/variants.ts), env steps per update (so `updates` updates fit the budget). */
 const runs: [string, string, number][] = [
   ["Pendulum-v1", "grpo", 4096],
   ["Pendulum-v1", "ppo", 4096],
   ["HalfCheetah-v5", "grpo", 4096],
   ["HalfCheetah-v5", "ppo", 512],
+  ["HalfCheetah-v5", "ppo-fast", 512],
 ];
 const median = (xs: number[]) => {
   const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
@@ -36,12 +39,12 @@ console.log(
       Deno.loadavg()[0]
     })\n`,
 );
-console.log("| env | algo | rollout | advantage | update | all phases | 1M steps would take |");
+console.log("| env | variant | rollout | advantage | update | all phases | 1M steps would take |");
 console.log("|---|---|---:|---:|---:|---:|---:|");
-for (const [env, algo, perUpdate] of runs) {
+for (const [env, variant, perUpdate] of runs) {
   const out = await Deno.makeTempDir();
-  const args = ["run", "-A", "scripts/train.ts", "--env", env, "--algo", algo, "--quiet"].concat(
-    ["--total-steps", `${(updates + 1) * perUpdate}`, "--eval-episodes", "0"],
+  const args = ["run", "-A", "scripts/train.ts", "--env", env, ...variants(env)[variant]].concat(
+    ["--quiet", "--total-steps", `${(updates + 1) * perUpdate}`, "--eval-episodes", "0"],
     ["--threads", values.threads, "--out", out],
   );
   const res = await new Deno.Command(Deno.execPath(), { args, stdout: "null" }).output();
@@ -56,7 +59,7 @@ for (const [env, algo, perUpdate] of runs) {
   ];
   const all = 1 / (1 / ro + 1 / adv + 1 / up);
   console.log(
-    `| ${env} | ${algo} | ${ro.toFixed(0)} | ${adv.toFixed(0)} | ${up.toFixed(0)} | ${
+    `| ${env} | ${variant} | ${ro.toFixed(0)} | ${adv.toFixed(0)} | ${up.toFixed(0)} | ${
       all.toFixed(0)
     } | ` +
       `${(1e6 / all / 60).toFixed(1)} min |`,

@@ -48,6 +48,7 @@ export interface Config {
   refCoef: number;
   refKl: string;
   // PPO
+  criticHidden: string;
   numEnvs: number;
   rolloutSteps: number;
   gaeLambda: number;
@@ -103,6 +104,7 @@ const help: Record<keyof Config, string> = {
   adaptiveKl: "GRPO: adapt β_old (halve below d/1.5, double above 1.5·d)",
   refCoef: "GRPO: β_ref of KL(π_θ‖π_ref) to the frozen initial policy (0: no reference)",
   refKl: "GRPO: reference KL estimator (k3, exact)",
+  criticHidden: "PPO: the critic's hidden layer sizes (default: --hidden)",
   numEnvs: "PPO: parallel envs N",
   rolloutSteps: "PPO: steps per env per update T",
   gaeLambda: "PPO: GAE λ",
@@ -154,6 +156,7 @@ const base: Config = {
   adaptiveKl: true,
   refCoef: 0,
   refKl: "k3",
+  criticHidden: "",
   numEnvs: 4,
   rolloutSteps: 1024,
   gaeLambda: 0.95,
@@ -217,7 +220,8 @@ export const presets: Record<string, Partial<Config>> = {
     minibatches: 32,
     threads: 2,
   },
-  // The SB3 zoo's tuned HalfCheetah PPO (its published 5819 ± 664 at 1M steps).
+  // The SB3 zoo's tuned HalfCheetah PPO (its published 5819 ± 664 at 1M steps): 89–98 min per 1M
+  // here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 (docs/speed.md).
   "HalfCheetah-v5/ppo": {
     totalSteps: 1_000_000,
     hidden: "256,256",
@@ -240,6 +244,17 @@ export const presets: Record<string, Partial<Config>> = {
     threads: 2,
   },
 };
+
+/** Layer sizes from a `--hidden`-style flag; throws on anything but comma-separated positive integers. */
+export function layerSizes(flag: string, value: string): number[] {
+  const sizes = value.split(",").map(Number);
+  if (!sizes.every((n) => Number.isInteger(n) && n > 0)) {
+    throw new Error(
+      `--${flag} must be comma-separated positive integers like 64,64, got "${value}"`,
+    );
+  }
+  return sizes;
+}
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);

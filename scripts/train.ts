@@ -34,7 +34,7 @@ import { collectGroups, collectSteps, type EpisodeStats, type StartState } from 
 import { lrSchedule } from "../lib/schedule.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
 import { evaluate } from "./eval.ts";
-import { type Config, parseConfig, usage } from "./config.ts";
+import { type Config, layerSizes, parseConfig, usage } from "./config.ts";
 import { Progress } from "../lib/progress.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import { DiagGaussian, kl } from "../lib/normal.ts";
@@ -95,7 +95,7 @@ export async function main(
   const venv = new VectorEnv(envs, { autoreset: !isGrpo });
   const S = venv.observationSpace.shape[0], D = venv.actionSpace.shape[0];
   const initRng = new Rng(cfg.seed);
-  const hidden = cfg.hidden.split(",").map(Number);
+  const hidden = layerSizes("hidden", cfg.hidden);
   const policy = new GaussianMlpPolicy(S, D, {
     rng: initRng,
     hidden,
@@ -103,9 +103,11 @@ export async function main(
     stateIndependentStd: cfg.stateIndependentStd,
     initLogStd: cfg.initLogStd,
   });
-  const critic = isGrpo
-    ? undefined
-    : new ValueMlp(S, { rng: initRng, hidden, activation: cfg.activation as Activation });
+  const critic = isGrpo ? undefined : new ValueMlp(S, {
+    rng: initRng,
+    hidden: cfg.criticHidden ? layerSizes("critic-hidden", cfg.criticHidden) : hidden, // older runs: unset
+    activation: cfg.activation as Activation,
+  });
   const initCkpt = cfg.init ? await loadCheckpoint(cfg.init) : undefined;
   if (initCkpt) restoreParams(policy.parameters(), initCkpt.params, { allowExtra: true }); // start from a trained policy
   const reference = isGrpo && cfg.refCoef > 0 ? policy.clone() : undefined; // π_ref: the initial policy, frozen

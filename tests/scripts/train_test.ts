@@ -93,6 +93,18 @@ Deno.test("unknown algo and env names list the valid ones", async () => {
   );
 });
 
+Deno.test("--critic-hidden sizes PPO's critic alone; malformed layer sizes are rejected by name", async () => {
+  const dir = await Deno.makeTempDir();
+  await main([...ppo, "--critic-hidden", "8", "--total-steps", "200", "--out", dir]);
+  const params = await paramsOf(dir); // Pendulum: 3 observations
+  deepStrictEqual([params["pi.0.weight"].length, params["vf.0.weight"].length], [3 * 16, 3 * 8]);
+  deepStrictEqual(params["vf.1.weight"].length, 8); // the value head
+  await rejects(
+    main([...ppo, "--critic-hidden", "64,x", "--out", dir]),
+    /--critic-hidden must be comma-separated positive integers like 64,64, got "64,x"/,
+  );
+});
+
 Deno.test("a real SIGKILL mid-run loses at most one checkpoint interval; --resume then finishes exactly", async () => {
   const straight = await Deno.makeTempDir(), killed = await Deno.makeTempDir();
   const args = [...grpo, "--total-steps", "6000"];

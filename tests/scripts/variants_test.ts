@@ -1,4 +1,5 @@
 import { deepStrictEqual, throws } from "node:assert/strict";
+import { parseConfig } from "../../scripts/config.ts";
 import { variantFlags, variants } from "../../scripts/variants.ts";
 
 Deno.test("variants: a group-size variant keeps the env preset's N = groups·G", () => {
@@ -40,6 +41,22 @@ Deno.test("variants: a group-size variant keeps the env preset's N = groups·G",
 Deno.test("variants: an unknown name is rejected with the known ones listed", () => {
   throws(() => variantFlags("Pendulum-v1", ["grpo", "grpo-G5"]), {
     message:
-      'unknown variant "grpo-G5"; known: ppo, grpo, grpo-fresh, grpo-G4, grpo-G16, grpo-outcome, grpo-kl',
+      'unknown variant "grpo-G5"; known: ppo, grpo, grpo-fresh, grpo-G4, grpo-G16, grpo-outcome, grpo-kl, ppo-fast',
   });
+});
+
+Deno.test("variants: ppo-fast keeps the HalfCheetah PPO preset's 512 steps per update and policy, with a 64-64 critic", () => {
+  const parsed = parseConfig([
+    "--env",
+    "HalfCheetah-v5",
+    ...variants("HalfCheetah-v5")["ppo-fast"],
+  ]);
+  if (parsed === "help") throw new Error("unreachable");
+  const { cfg } = parsed;
+  deepStrictEqual(
+    [cfg.algo, cfg.numEnvs * cfg.rolloutSteps, cfg.epochs, cfg.minibatches, cfg.lr, cfg.lrSchedule],
+    ["ppo", 512, 5, 2, 3e-4, "linear"],
+  );
+  deepStrictEqual([cfg.hidden, cfg.criticHidden], ["256,256", "64,64"]);
+  deepStrictEqual([cfg.clip, cfg.gamma, cfg.gaeLambda], [0.1, 0.98, 0.92]); // the rest is the preset's
 });
