@@ -221,7 +221,7 @@ export const presets: Record<string, Partial<Config>> = {
     threads: 2,
   },
   // The SB3 zoo's tuned HalfCheetah PPO (its published 5819 ± 664 at 1M steps): 89–98 min per 1M
-  // here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 (docs/speed.md).
+  // here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
   "HalfCheetah-v5/ppo": {
     totalSteps: 1_000_000,
     hidden: "256,256",
