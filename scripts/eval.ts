@@ -15,6 +15,7 @@ import { kl } from "../lib/normal.ts";
 import type { ComposedReward } from "../lib/rewards.ts";
 import { Rng } from "../lib/rng.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
+import { layerSizes } from "./config.ts";
 
 /** What {@link evaluate} measures. */
 export interface EvalResult {
@@ -103,7 +104,7 @@ export async function loadPolicy(path: string): Promise<{
   env.close();
   const policy = new GaussianMlpPolicy(S, D, {
     rng: new Rng(0),
-    hidden: String(args.hidden).split(",").map(Number),
+    hidden: layerSizes("hidden", String(args.hidden)),
     activation: args.activation as Activation,
     stateIndependentStd: Boolean(args.stateIndependentStd),
   });

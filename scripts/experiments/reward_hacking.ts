@@ -33,7 +33,7 @@ import { groupAdvantages } from "../../lib/returns.ts";
 import { composeRewards, parseRewardSpec } from "../../lib/rewards.ts";
 import { Rng } from "../../lib/rng.ts";
 import { collectGroups } from "../../lib/rollout.ts";
-import { presets } from "../config.ts";
+import { layerSizes, presets } from "../config.ts";
 import { evaluate, loadPolicy } from "../eval.ts";
 import { curvesSpec, renderSvg, toCsv } from "../plot.ts";
 import { main as train } from "../train.ts";
@@ -116,7 +116,7 @@ const S = probe.observationSpace.shape[0], D = probe.actionSpace.shape[0];
 probe.close();
 const initial = new GaussianMlpPolicy(S, D, {
   rng: new Rng(seed), // train.ts builds its policy first from Rng(seed): this is its initial policy
-  hidden: String(pre.hidden ?? "64,64").split(",").map(Number),
+  hidden: layerSizes("hidden", pre.hidden ?? "64,64"),
   activation: (pre.activation ?? "tanh") as Activation,
   stateIndependentStd: pre.stateIndependentStd,
   initLogStd: pre.initLogStd,

@@ -39,7 +39,7 @@ import type { Activation } from "../../lib/nn.ts";
 import { GaussianMlpPolicy } from "../../lib/policy.ts";
 import { Rng } from "../../lib/rng.ts";
 import { behaviourCloning, nll } from "../../lib/sft.ts";
-import { parseConfig } from "../config.ts";
+import { layerSizes, parseConfig } from "../config.ts";
 import { evaluate, loadPolicy } from "../eval.ts";
 import { PendulumExpert, PolicyExpert, recordDemonstrations } from "../experts.ts";
 import { renderSvg, toCsv } from "../plot.ts";
@@ -195,7 +195,7 @@ async function sft(k: number, seed: number): Promise<void> {
   heldOut.obs = toInput(heldOut.obs);
   const policy = new GaussianMlpPolicy(S, D, { // the same init as `train --seed seed`
     rng: new Rng(seed),
-    hidden: cfg.hidden.split(",").map(Number),
+    hidden: layerSizes("hidden", cfg.hidden),
     activation: cfg.activation as Activation,
     stateIndependentStd: cfg.stateIndependentStd,
     initLogStd: cfg.initLogStd,
@@ -361,7 +361,7 @@ for (const seed of seeds) {
   const cfg = presetArgs(seed);
   const init = new GaussianMlpPolicy(S, D, { // train's initial policy
     rng: new Rng(seed),
-    hidden: cfg.hidden.split(",").map(Number),
+    hidden: layerSizes("hidden", cfg.hidden),
     activation: cfg.activation as Activation,
     stateIndependentStd: cfg.stateIndependentStd,
     initLogStd: cfg.initLogStd,
