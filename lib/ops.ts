@@ -370,7 +370,7 @@ export function linear(a: Tensor, w: Tensor, b: Tensor): Tensor {
     matmulBackward(a, w, gy);
     if (b.requiresGrad) { // ∂L/∂b = Σ_rows Gy
       const gb = b.grad, N = b.size;
-      for (let i = 0; i < gy.length; i++) gb[i % N] += gy[i];
+      for (let r = 0; r < gy.length; r += N) for (let j = 0; j < N; j++) gb[j] += gy[r + j];
     }
   });
 }

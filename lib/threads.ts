@@ -6,7 +6,10 @@
  * C[M, N] += A[M, P]·B[P, N]:  rows [0, m₁) here, rows [m₁, M) split across the workers
  * ```
  * Every row is computed by the same loop in the same order whichever thread runs it, so results are
- * bit-identical with 1, 2 or more threads. Off until {@link startThreads}; small products (below
+ * bit-identical with 1, 2 or more threads and however the rows are split. The split adapts to the
+ * measured speed of each side per product shape: a worker starts late (its wake-up, and the rows
+ * this thread copies for it first) and reads data another core just wrote, so an even split leaves
+ * this thread waiting. Off until {@link startThreads}; small products (below
  * {@link MIN_PARALLEL_WORK} multiply-adds) and float64 data always run on this thread.
  *
  * Reference: the HTML Living Standard's shared memory and `Atomics.wait`/`notify` (ECMAScript §25.4).
@@ -20,11 +23,11 @@ import type { Storage } from "./tensor.ts";
 export const MIN_PARALLEL_WORK = 1 << 20;
 
 /**
- * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop]. This thread posts
- * job `seq` by writing the job words, then `seq += 1` and a notify; the worker runs it and sets
- * `done = seq`. Both sides re-check their word after every wake-up: a notify says only that
- * someone called notify, and one sent late (the poster descheduled between its add and its
- * notify) would otherwise make the worker run a finished job again.
+ * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop, µs]. This thread
+ * posts job `seq` by writing the job words, then `seq += 1` and a notify; the worker runs it, writes
+ * how long its gemm took (µs) and sets `done = seq`. Both sides re-check their word after every
+ * wake-up: a notify says only that someone called notify, and one sent late (the poster descheduled
+ * between its add and its notify) would otherwise make the worker run a finished job again.
  */
 const CTRL = 16;
 export const SEQ = 0,
@@ -36,12 +39,15 @@ export const SEQ = 0,
   OFF_A = 6,
   OFF_B = 7,
   OFF_C = 8,
-  STOP = 9;
+  STOP = 9,
+  MICROS = 10;
 
 interface Pool {
   workers: Worker[];
   ctrl: Int32Array;
   data: Float32Array;
+  /** This thread's fraction of the rows, per product shape "M,N,P". */
+  share: Map<string, number>;
 }
 
 let pool: Pool | undefined;
@@ -74,7 +80,7 @@ export async function startThreads(
         worker.postMessage({ ctrl: ctrl.buffer, data: data.buffer, slot: w * CTRL });
       })),
   );
-  pool = { workers, ctrl, data };
+  pool = { workers, ctrl, data, share: new Map() };
 }
 
 /** Stops the workers; matmul runs on this thread again. */
@@ -87,6 +93,12 @@ export function stopThreads(): void {
     pool.workers[w].terminate();
   }
   pool = undefined;
+}
+
+/** This thread's current fraction of the rows of an M × N × P product (1 when off or too small). */
+export function mainShare(M: number, N: number, P: number): number {
+  if (!pool || M * N * P < MIN_PARALLEL_WORK) return 1;
+  return pool.share.get(`${M},${N},${P}`) ?? 1 / (pool.workers.length + 1);
 }
 
 /** The number of threads sharing large matmuls (1 when off). */
@@ -104,22 +116,23 @@ export function matmulKernel(
   c: Storage,
 ): void {
   const p = pool;
-  const T = p ? p.workers.length + 1 : 1;
-  const share = Math.ceil(M / T / 4) * 4; // rows per thread, a multiple of 4
-  const workerRows = M - share;
-  if (
-    !p || M * N * P < MIN_PARALLEL_WORK || !(c instanceof Float32Array) || workerRows <= 0 ||
-    workerRows * (P + N) + P * N > p.data.length
-  ) {
+  if (!p || M * N * P < MIN_PARALLEL_WORK || !(c instanceof Float32Array)) {
+    gemm(M, N, P, a, b, c);
+    return;
+  }
+  const { ctrl, data, workers } = p, W = workers.length, shape = `${M},${N},${P}`;
+  const f = p.share.get(shape) ?? 1 / (W + 1);
+  const share = Math.min(M, Math.ceil((M * f) / 4) * 4); // this thread's rows, a multiple of 4
+  const perWorker = Math.ceil((M - share) / W / 4) * 4;
+  if (share === M || (M - share) * (P + N) + P * N > data.length) {
     gemm(M, N, P, a, b, c);
     return;
   }
   // Scratch: B, then each worker's A rows and C rows.
-  const { ctrl, data, workers } = p;
   data.set(b.subarray(0, P * N), 0);
   let off = P * N, m0 = share, busy = 0;
-  for (let w = 0; w < workers.length && m0 < M; w++) {
-    const rows = Math.min(share, M - m0), s = w * CTRL;
+  for (let w = 0; w < W && m0 < M; w++) {
+    const rows = Math.min(perWorker, M - m0), s = w * CTRL;
     data.set(a.subarray(m0 * P, (m0 + rows) * P), off);
     data.set(c.subarray(m0 * N, (m0 + rows) * N), off + rows * P);
     ctrl[s + M0] = m0, ctrl[s + ROWS] = rows, ctrl[s + NN] = N, ctrl[s + PP] = P;
@@ -128,11 +141,24 @@ export function matmulKernel(
     Atomics.notify(ctrl, s + SEQ);
     off += rows * (P + N), m0 += rows, busy++;
   }
+  const t0 = performance.now();
   gemm(share, N, P, a, b, c); // this thread's rows, in place
+  const mine = performance.now() - t0;
+  let slowest = 0; // µs per row of the slowest worker: from its own clock, or this thread's wait
   for (let w = 0; w < busy; w++) {
     const s = w * CTRL, seq = Atomics.load(ctrl, s + SEQ); // only this thread writes seq
-    for (let d; (d = Atomics.load(ctrl, s + DONE)) !== seq;) Atomics.wait(ctrl, s + DONE, d);
+    let waited = false;
+    for (let d; (d = Atomics.load(ctrl, s + DONE)) !== seq; waited = true) {
+      Atomics.wait(ctrl, s + DONE, d);
+    }
     const rows = ctrl[s + ROWS], r0 = ctrl[s + M0], oc = ctrl[s + OFF_C];
+    const took = waited ? (performance.now() - t0) * 1000 : ctrl[s + MICROS];
+    slowest = Math.max(slowest, took / rows);
     c.set(data.subarray(oc, oc + rows * N), r0 * N);
+  }
+  // Balance: this thread's rows·(its µs per row) = a worker's rows·(its µs per row).
+  const ours = (mine * 1000) / share, balanced = slowest / (slowest + W * ours);
+  if (Number.isFinite(balanced)) {
+    p.share.set(shape, Math.min(0.9, Math.max(0.1, 0.8 * f + 0.2 * balanced)));
   }
 }

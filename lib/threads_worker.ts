@@ -1,12 +1,12 @@
 /**
  * The worker side of lib/threads.ts: waits on its control slot, runs `gemm` on its rows in the
- * shared scratch space, and reports done. Runs only when spawned by `startThreads`.
+ * shared scratch space, and reports done and how long it took. Runs only when spawned by `startThreads`.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
 import { gemm } from "./gemm.ts";
-import { DONE, NN, OFF_A, OFF_B, OFF_C, PP, ROWS, SEQ, STOP } from "./threads.ts";
+import { DONE, MICROS, NN, OFF_A, OFF_B, OFF_C, PP, ROWS, SEQ, STOP } from "./threads.ts";
 
 self.onmessage = (
   e: MessageEvent<{ ctrl: SharedArrayBuffer; data: SharedArrayBuffer; slot: number }>,
@@ -24,7 +24,9 @@ self.onmessage = (
     const a = data.subarray(ctrl[s + OFF_A]),
       b = data.subarray(ctrl[s + OFF_B]),
       c = data.subarray(ctrl[s + OFF_C]);
+    const t0 = performance.now();
     gemm(rows, N, P, a, b, c);
+    ctrl[s + MICROS] = Math.round((performance.now() - t0) * 1000);
     Atomics.store(ctrl, s + DONE, seen);
     Atomics.notify(ctrl, s + DONE);
   }
