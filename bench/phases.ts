@@ -1,8 +1,8 @@
 /**
  * Env steps per second of each training phase — rollout, advantage, update — for every env/algo
- * preset and HalfCheetah's `ppo-fast` variant, from short `train` runs (`time/*_sps` in
- * metrics.jsonl; medians over the updates after the first, which includes JIT warm-up). Also
- * projects a 1M-step run's training time.
+ * preset and HalfCheetah's `grpo-fast` and `ppo-fast` variants, from short `train` runs
+ * (`time/*_sps` in metrics.jsonl; medians over the updates after the first, which includes JIT
+ * warm-up). Also projects a 1M-step run's training time.
  *
  * ```sh
  * deno run -A bench/phases.ts [--updates 4] [--threads 2]
@@ -25,6 +25,7 @@ const runs: [string, string, number][] = [
   ["Pendulum-v1", "grpo", 4096],
   ["Pendulum-v1", "ppo", 4096],
   ["HalfCheetah-v5", "grpo", 4096],
+  ["HalfCheetah-v5", "grpo-fast", 4096],
   ["HalfCheetah-v5", "ppo", 512],
   ["HalfCheetah-v5", "ppo-fast", 512],
 ];

@@ -41,7 +41,7 @@ Deno.test("variants: a group-size variant keeps the env preset's N = groups·G",
 Deno.test("variants: an unknown name is rejected with the known ones listed", () => {
   throws(() => variantFlags("Pendulum-v1", ["grpo", "grpo-G5"]), {
     message:
-      'unknown variant "grpo-G5"; known: ppo, grpo, grpo-fresh, grpo-G4, grpo-G16, grpo-outcome, grpo-kl, ppo-fast',
+      'unknown variant "grpo-G5"; known: ppo, grpo, grpo-fresh, grpo-G4, grpo-G16, grpo-outcome, grpo-kl, grpo-fast, ppo-fast',
   });
 });
 
@@ -59,4 +59,15 @@ Deno.test("variants: ppo-fast keeps the HalfCheetah PPO preset's 512 steps per u
   );
   deepStrictEqual([cfg.hidden, cfg.criticHidden], ["256,256", "64,64"]);
   deepStrictEqual([cfg.clip, cfg.gamma, cfg.gaeLambda], [0.1, 0.98, 0.92]); // the rest is the preset's
+});
+
+Deno.test("variants: grpo-fast is the HalfCheetah GRPO preset with 6 epochs instead of 10", () => {
+  const parse = (flags: string[]) => {
+    const parsed = parseConfig(["--env", "HalfCheetah-v5", ...flags]);
+    if (parsed === "help") throw new Error("unreachable");
+    return parsed.cfg;
+  };
+  const preset = parse(["--algo", "grpo"]), fast = parse(variants("HalfCheetah-v5")["grpo-fast"]);
+  deepStrictEqual([preset.epochs, fast.epochs], [10, 6]);
+  deepStrictEqual({ ...fast, epochs: 10 }, preset);
 });
