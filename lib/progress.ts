@@ -38,6 +38,8 @@ export interface ProgressOptions {
 export interface ProgressStats {
   /** A recent mean episodic return; the last value given stays shown until a new one comes. */
   recentReturn?: number;
+  /** The last update's `reward` metric, shown while no episode has ended (long episodes, GRPO). */
+  reward?: number;
 }
 
 /**
@@ -67,6 +69,7 @@ export class Progress {
   #lastShown = -Infinity;
   #updatesSinceShown = 0;
   #recentReturn: number | undefined;
+  #reward: number | undefined;
   #step: number;
 
   /** @param total the total number of environment steps of the run. */
@@ -87,6 +90,7 @@ export class Progress {
   update(step: number, stats: ProgressStats = {}): void {
     this.#step = step;
     if (stats.recentReturn !== undefined) this.#recentReturn = stats.recentReturn;
+    this.#reward = stats.reward;
     this.#updatesSinceShown++;
     const t = this.#now();
     const due = this.#terminal
@@ -106,11 +110,13 @@ export class Progress {
     const elapsed = (t - this.#startTime) / 1000;
     const sps = elapsed > 0 ? (this.#step - this.#startStep) / elapsed : 0;
     const pct = (100 * this.#step / this.total).toFixed(1);
-    const ret = this.#recentReturn === undefined ? "-" : sig4(this.#recentReturn);
+    const ret = this.#recentReturn !== undefined
+      ? `return ${sig4(this.#recentReturn)}`
+      : this.#reward !== undefined
+      ? `reward ${sig4(this.#reward)}`
+      : "return -";
     const eta = sps > 0 ? formatDuration(Math.max(0, this.total - this.#step) / sps) : "?";
-    return `step ${this.#step}/${this.total} (${pct}%) | SPS ${
-      Math.round(sps)
-    } | return ${ret} | ` +
+    return `step ${this.#step}/${this.total} (${pct}%) | SPS ${Math.round(sps)} | ${ret} | ` +
       `elapsed ${formatDuration(elapsed)} | ETA ${eta}`;
   }
 

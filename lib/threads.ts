@@ -156,9 +156,7 @@ export function matmulKernel(
     slowest = Math.max(slowest, took / rows);
     c.set(data.subarray(oc, oc + rows * N), r0 * N);
   }
-  // Balance: this thread's rows·(its µs per row) = a worker's rows·(its µs per row).
+  // Balance: this thread's rows·(its µs per row) = a worker's rows·(its µs per row); NaN if 0/0.
   const ours = (mine * 1000) / share, balanced = slowest / (slowest + W * ours);
-  if (Number.isFinite(balanced)) {
-    p.share.set(shape, Math.min(0.9, Math.max(0.1, 0.8 * f + 0.2 * balanced)));
-  }
+  if (balanced >= 0) p.share.set(shape, Math.min(0.9, Math.max(0.1, 0.8 * f + 0.2 * balanced)));
 }

@@ -432,6 +432,7 @@ export async function main(
         recentReturn: [row["charts/eval_return"], row["charts/episodic_return"]].find(
           Number.isFinite,
         ),
+        reward: row["reward"],
       });
       if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
     }

@@ -217,6 +217,19 @@ Deno.test("progress: plain mode prints whole lines every N seconds or every K up
   ok(k.out[3].startsWith("step 120/10000"));
 });
 
+Deno.test("progress: the update's reward stands in until an episodic return arrives", () => {
+  const { p, out, clock } = fakeProgress(false, { everyUpdates: 1 });
+  clock.t += 1000;
+  p.update(100, { reward: 4.0246 }); // GRPO on HalfCheetah: no episode ends within an update
+  p.update(200, { recentReturn: 1234.5, reward: 5 });
+  p.update(300, { reward: 6 }); // the last return stays shown
+  deepStrictEqual(out.map((l) => l.split(" | ")[2]), [
+    "reward 4.025",
+    "return 1235",
+    "return 1235",
+  ]);
+});
+
 Deno.test("progress: formatDuration and argument checks", () => {
   deepStrictEqual([0, 42.4, 60, 422, 3599.4, 3600, 11100, Infinity].map(formatDuration), [
     "0s",
