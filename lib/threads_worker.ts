@@ -1,6 +1,7 @@
 /**
  * The worker side of lib/threads.ts: waits on its control slot, runs `gemm` on its rows in the
- * shared scratch space, and reports done and how long it took. Runs only when spawned by `startThreads`.
+ * shared scratch space, and reports done and how long it took. Runs only when spawned by
+ * `startThreads`.
  *
  * @module
  */
