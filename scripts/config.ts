@@ -203,8 +203,8 @@ export const presets: Record<string, Partial<Config>> = {
     minibatches: 64,
     evalEvery: 5,
   },
-  // 18.9–22.3 min per 1M here; the `grpo-fast` flags (6 epochs, scripts/variants.ts) take 12.7 min
-  // and ended higher on seeds 1–3 (docs/speed.md).
+  // 18.9–22.3 min per 1M here; the `grpo-fast` flags (6 epochs, scripts/variants.ts) take 12.7–12.9
+  // min and ended higher on seeds 1–3 (docs/speed.md).
   "HalfCheetah-v5/grpo": {
     totalSteps: 1_000_000,
     hidden: "256,256",
