@@ -269,9 +269,7 @@ async function ablationSection(): Promise<string[]> {
   const rows = names.map((name) => {
     const got = results.filter((r) => r.algo === name && variantSeeds.includes(r.seed as number));
     const final = got.map((r) => r.finalEval as number);
-    const first = got.map((
-      r,
-    ) => (r.firstStepAtThreshold === "" ? Infinity : r.firstStepAtThreshold as number));
+    const first = got.map(({ firstStepAtThreshold: t }) => t === "" ? Infinity : t as number);
     const changed = ablation[name]?.filter((f) => f !== "--algo" && f !== "grpo").join(" ");
     return `| ${name} | ${
       changed ? `\`${changed}\`` : "(the preset)"
