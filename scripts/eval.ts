@@ -14,6 +14,7 @@ import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { kl } from "../lib/normal.ts";
 import type { ComposedReward } from "../lib/rewards.ts";
 import { Rng } from "../lib/rng.ts";
+import { evalSeed } from "../lib/seeds.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
 import { layerSizes } from "./config.ts";
 
@@ -53,7 +54,7 @@ export async function evaluate(
   let rewardSum = 0, klSum = 0, states = 0;
   try {
     for (let e = 0; e < opts.episodes; e++) {
-      let { obs } = env.reset({ seed: opts.seed + e });
+      let { obs } = env.reset({ seed: evalSeed(opts.seed, e) });
       let total = 0;
       for (;;) {
         const x = opts.transform ? opts.transform(obs) : obs;
