@@ -108,3 +108,7 @@ export { behaviourCloning, type Demonstrations, nll } from "./lib/sft.ts";
 // Runs: checkpoints and metrics
 export { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "./lib/checkpoint.ts";
 export { MetricsWriter, readMetrics } from "./lib/metrics.ts";
+
+// Reporting: rliable-style statistics over runs, and evaluation seeds
+export * as stats from "./lib/stats.ts";
+export { evalSeed } from "./lib/seeds.ts";
