@@ -460,7 +460,8 @@ export function sampleEfficiencyCurve(
     runs.forEach((curve, n) => {
       if (curve.length !== steps.length) {
         throw new Error(
-          `sampleEfficiencyCurve: task ${m} run ${n} has ${curve.length} grid points, the grid has ${steps.length}: evaluate every run on the same env-step grid`,
+          `sampleEfficiencyCurve: task ${m} run ${n} has ${curve.length} grid points, the grid ` +
+            `has ${steps.length}: evaluate every run on the same env-step grid`,
         );
       }
       checkScores(`sampleEfficiencyCurve: task ${m} run ${n}`, curve);
@@ -514,7 +515,8 @@ export function auc(
   checkScores("auc: values", values);
   if (steps.length < 2 || values.length !== steps.length) {
     throw new Error(
-      `auc: needs G ≥ 2 steps and as many values; got ${steps.length} steps and ${values.length} values`,
+      `auc: needs G ≥ 2 steps and as many values; ` +
+        `got ${steps.length} steps and ${values.length} values`,
     );
   }
   let a = 0;
