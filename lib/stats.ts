@@ -155,7 +155,7 @@ export function trimmed(xs: readonly number[], proportion = 0.25): number[] {
     throw new Error(`trimmed: proportion is ${proportion}, expected a number in [0, 0.5)`);
   }
   const k = Math.floor(proportion * xs.length);
-  return [...xs].sort((a, b) => a - b).slice(k, xs.length - k);
+  return Array.from(Float64Array.from(xs).sort().subarray(k, xs.length - k)); // numeric sort
 }
 
 /**
