@@ -4,7 +4,7 @@
  */
 import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
 import { checkpointPath, loadCheckpoint } from "../../lib/checkpoint.ts";
-import { MetricsWriter } from "../../lib/metrics.ts";
+import { MetricsWriter, readMetrics } from "../../lib/metrics.ts";
 import { Adam } from "../../lib/optim.ts";
 import { GaussianMlpPolicy } from "../../lib/policy.ts";
 import { Progress } from "../../lib/progress.ts";
@@ -273,4 +273,52 @@ Deno.test("progress labels the segment reward; a resume keeps time/train_s runni
   const fresh = await read(`${m}/metrics.csv`);
   new MetricsWriter(m, { resumeStep: 1 });
   strictEqual(await read(`${m}/metrics.csv`), fresh);
+});
+
+/** Spawns `deno task train` on `args`, waits until its checkpoint passes `minStep`, sends `signal`. */
+async function stopWith(args: string[], dir: string, minStep: number, signal: Deno.Signal) {
+  const script = new URL("../../scripts/train.ts", import.meta.url).pathname;
+  const child = new Deno.Command(Deno.execPath(), {
+    args: ["run", "-A", script, ...args],
+    stdout: "piped",
+    stderr: "piped",
+  }).spawn();
+  const output = child.output();
+  try {
+    for (let t = 0; t < 1200; t++) {
+      const step = (readMetrics(dir).at(-1)?.global_step ?? 0) as number; // a few updates in
+      if (step > minStep) break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const holder = JSON.parse(await read(`${dir}/${LOCK_FILE}`));
+    strictEqual(holder.pid, child.pid, "the lock names the writer");
+    await rejects( // a second writer is refused while the first runs
+      main([...grpo, "--overwrite", "--out", dir, "--quiet"]),
+      new RegExp(`is in use by pid ${child.pid} on host ${Deno.hostname()}`),
+    );
+    child.kill(signal);
+  } catch (err) {
+    child.kill("SIGKILL");
+    throw err;
+  }
+  const { code, stdout, stderr } = await output;
+  return { code, text: new TextDecoder().decode(stdout) + new TextDecoder().decode(stderr) };
+}
+
+Deno.test("SIGINT and SIGTERM write a checkpoint, say where, and exit 130 / 143", async () => {
+  const dir = tempDir();
+  const args = [...grpo, "--total-steps", "10000000", "--checkpoint-every", "1000"];
+  const a = await stopWith([...args, "--out", dir], dir, 400, "SIGINT");
+  const stepA = (await loadCheckpoint(checkpointPath(dir))).step;
+  strictEqual(a.code, 130, a.text);
+  ok(a.text.includes(`run folder ${dir}`), a.text);
+  ok(a.text.includes(`stopping: checkpoint at step ${stepA} written to ${dir}`), a.text);
+  ok(!(await exists(`${dir}/${LOCK_FILE}`)), "the lock is released");
+  const b = await stopWith(["--resume", dir], dir, stepA + 400, "SIGTERM");
+  const stepB = (await loadCheckpoint(checkpointPath(dir))).step;
+  strictEqual(b.code, 143, b.text);
+  ok(
+    stepB > stepA && b.text.includes(`stopping: checkpoint at step ${stepB} written to ${dir}`),
+    b.text,
+  );
 });
