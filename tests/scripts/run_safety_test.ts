@@ -13,6 +13,7 @@ import { freeRunDir, LOCK_FILE } from "../../lib/run_folder.ts";
 import { Tensor } from "../../lib/tensor.ts";
 import { makeEnv } from "../../envs/registry.ts";
 import { main } from "../../scripts/train.ts";
+import { usage } from "../../scripts/config.ts";
 import { main as evalMain } from "../../scripts/eval.ts";
 import { tempDir } from "../tmp.ts";
 
@@ -321,4 +322,30 @@ Deno.test("SIGINT and SIGTERM write a checkpoint, say where, and exit 130 / 143"
     stepB > stepA && b.text.includes(`stopping: checkpoint at step ${stepB} written to ${dir}`),
     b.text,
   );
+});
+
+Deno.test("set-up: the root lockfile holds no bench peer; --help says how the step budget rounds", async () => {
+  const lock = await Deno.readTextFile(new URL("../../deno.lock", import.meta.url));
+  ok(!lock.includes("tensorflow"), "deno.lock names tfjs: every train and test would download it");
+  ok(usage().includes("rounded up to whole updates"));
+});
+
+Deno.test("set-up: without Chromium the browser test is skipped with a line saying why and how", async () => {
+  const test = new URL("../report_test.ts", import.meta.url).pathname;
+  const run = (env: Record<string, string>) =>
+    new Deno.Command(Deno.execPath(), {
+      args: ["test", "-A", "--no-check", "--filter", "headless Chromium", test],
+      env: { PATH: "/nonexistent", ...env },
+      stdout: "piped",
+      stderr: "piped",
+    }).output().then((o) => ({
+      code: o.code,
+      text: new TextDecoder().decode(o.stdout) + new TextDecoder().decode(o.stderr),
+    }));
+  const skipped = await run({});
+  strictEqual(skipped.code, 0, skipped.text);
+  ok(/SKIPPING the headless-Chromium test: no chromium/.test(skipped.text), skipped.text);
+  ok(skipped.text.includes("GRPO_TS_REQUIRE_CHROMIUM=1") && /1 ignored/.test(skipped.text));
+  const required = await run({ GRPO_TS_REQUIRE_CHROMIUM: "1" });
+  ok(required.code !== 0 && required.text.includes("no chromium on PATH"), required.text);
 });

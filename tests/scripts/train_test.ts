@@ -150,7 +150,7 @@ Deno.test("eval loads a checkpoint and reports the deterministic return over fre
   const a = await evalMain(["--checkpoint", checkpointPath(dir), "--episodes", "3", "--seed", "5"]);
   const b = await evalMain(["--checkpoint", checkpointPath(dir), "--episodes", "3", "--seed", "5"]);
   deepStrictEqual(a, b);
-  ok(a.returns.length === 3 && a.returns.every((r) => r <= 0 && r >= -16.2736044 * 200));
+  ok(a && a.returns.length === 3 && a.returns.every((r) => r <= 0 && r >= -16.2736044 * 200));
   await rejects(evalMain(["--checkpoint", `${dir}/missing.json`]), /does not exist/);
 });
 
