@@ -81,25 +81,29 @@ function checkFinite(
   );
 }
 
-/** Runs training; returns the final evaluation (mean ± std of the deterministic return). */
-export async function main(
-  argv: string[] = [],
-): Promise<{ evalMean: number; evalStd: number; params: Tensor[]; out: string }> {
+/** What {@link main} returns: the final evaluation (mean ± std of the deterministic return). */
+type TrainResult = { evalMean: number; evalStd: number; params: Tensor[]; out: string };
+
+/** Runs training; returns the final evaluation. Releases the run folder's lock however it ends. */
+export async function main(argv: string[] = []): Promise<TrainResult> {
+  const cleanup: (() => void)[] = [];
+  try {
+    return await run(argv, cleanup);
+  } finally {
+    for (const f of cleanup.reverse()) f();
+  }
+}
+
+async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult> {
   const parsed = parseConfig(argv);
   if (parsed === "help") {
     console.log(usage());
     return { evalMean: NaN, evalStd: NaN, params: [], out: "" };
   }
-  const { cfg, resumed } = await effectiveConfig(parsed);
+  const { cfg, resumed } = await effectiveConfig(parsed); // validated; cfg.out is the run folder
   const out = cfg.out;
   const log = (s: string) => cfg.quiet || console.log(s);
-  const cores = navigator.hardwareConcurrency;
-  if (cfg.threads > cores) {
-    console.error(
-      `train: warning: --threads ${cfg.threads} is above this machine's ${cores} cores; ` +
-        `it runs slower and uses more memory than --threads ${cores}`,
-    );
-  }
+  warnThreads(cfg.threads);
 
   // ---- env, policy, critic, optimizer
   const isGrpo = cfg.algo === "grpo";
@@ -147,7 +151,7 @@ export async function main(
     ? undefined
     : venv.reset({ seed: (cfg.seed * 7919) >>> 0 }).obs.slice();
 
-  let trainSeconds = 0; // rollout + advantage + update time of this run; evaluation excluded
+  let trainSeconds = 0; // rollout + advantage + update time, summed over resumes; evaluation excluded
   if (resumed) {
     restoreParams(params, resumed.params);
     optimizer.setState(resumed.optimizer as ReturnType<Adam["state"]>);
@@ -179,323 +183,307 @@ export async function main(
   }
   // Everything is validated: only now does the folder change.
   const lock = openRunFolder(out, { resume: !!resumed, overwrite: cfg.overwrite });
+  cleanup.push(() => lock.release());
   if (lock.tookOver) console.error(`train: ${lock.tookOver}`);
-  try {
-    writeArgs(out, savedArgs(cfg));
-    log(
-      resumed
-        ? `run folder ${out}: resumed at step ${globalStep} (update ${update})`
-        : `run folder ${out}`,
-    );
-    const metrics = new MetricsWriter(out, { resumeStep: resumed ? globalStep : undefined });
-    const transform = (o: Float32Array, upd: boolean) => {
-      if (!obsRms) return o;
-      if (upd) obsRms.update(o);
-      return obsRms.normalize(o); // clip((o − μ)/√(σ² + 1e-8), ±10)
-    };
+  writeArgs(out, savedArgs(cfg));
+  log(`run folder ${out}${resumed ? `: resumed at step ${globalStep} (update ${update})` : ""}`);
+  const metrics = new MetricsWriter(out, { resumeStep: resumed ? globalStep : undefined });
+  const transform = (o: Float32Array, upd: boolean) => {
+    if (!obsRms) return o;
+    if (upd) obsRms.update(o);
+    return obsRms.normalize(o); // clip((o − μ)/√(σ² + 1e-8), ±10)
+  };
 
-    const save = () =>
-      saveRunCheckpoint(out, {
-        step: globalStep,
-        update,
-        args: savedArgs(cfg),
-        params: paramsToRecord(params),
-        optimizer: optimizer.state(),
-        normalizers: { obs: obsRms?.stats() ?? null, ret: retRms?.stats() ?? null },
-        rng: {
-          act: actRng.state(),
-          batch: batchRng.state(),
-          start: startRng.state(),
-          ...Object.fromEntries(envRngs.map((r, i) => [`env${i}`, r.state()])),
-        },
-        extra: {
-          klBeta,
-          envStates: isGrpo ? undefined : envs.map((e) => Array.from(e.getState())),
-          lastObs: lastObs && Array.from(lastObs),
-          discounted: Array.from(discounted),
-          starts: starts?.map((s) =>
-            s ? { state: Array.from(s.state), obs: Array.from(s.obs) } : null
-          ),
-          trainSeconds,
-        },
-      });
-
-    const evalNow = () =>
-      evaluate(policy, {
-        env: cfg.env,
-        episodes: cfg.evalEpisodes,
-        seed: (10_000 + cfg.seed) >>> 0,
-        transform: obsRms ? (o) => transform(o, false) : undefined,
-      });
-
-    await startThreads(cfg.threads);
-    const start = performance.now();
-    const startStep = globalStep;
-    const stop = listenForStop();
-    const progress = cfg.quiet ? undefined : new Progress(totalUpdates * stepsPerUpdate, {
-      startStep,
-      rewardLabel: isGrpo ? `${cfg.horizon}-step segment reward` : "mean step reward",
+  const save = () =>
+    saveRunCheckpoint(out, {
+      step: globalStep,
+      update,
+      args: savedArgs(cfg),
+      params: paramsToRecord(params),
+      optimizer: optimizer.state(),
+      normalizers: { obs: obsRms?.stats() ?? null, ret: retRms?.stats() ?? null },
+      rng: {
+        act: actRng.state(),
+        batch: batchRng.state(),
+        start: startRng.state(),
+        ...Object.fromEntries(envRngs.map((r, i) => [`env${i}`, r.state()])),
+      },
+      extra: {
+        klBeta,
+        envStates: isGrpo ? undefined : envs.map((e) => Array.from(e.getState())),
+        lastObs: lastObs && Array.from(lastObs),
+        discounted: Array.from(discounted),
+        starts: starts?.map((s) =>
+          s ? { state: Array.from(s.state), obs: Array.from(s.obs) } : null
+        ),
+        trainSeconds,
+      },
     });
-    try {
-      while (update < totalUpdates) {
-        optimizer.lr = schedule(update, totalUpdates);
-        const t0 = performance.now();
-        let episodes: EpisodeStats;
-        let B: number,
-          obs: Float32Array,
-          actions: Float32Array,
-          logProbOld: Float32Array,
-          advantages: Float32Array;
-        let returns: Float32Array | undefined, valuesOld: Float32Array | undefined;
-        const row: Record<string, number> = {};
 
-        // ---- rollout and advantages
-        let t1: number;
-        if (isGrpo) {
-          const ro = collectGroups(venv, policy, {
-            rng: actRng,
-            groupSize: cfg.groupSize,
-            horizon: cfg.horizon,
-            seed: (cfg.seed * 1_000_003 + update * N) >>> 0, // derived seeds wrap mod 2³²
-            starts,
-            record: Array.from(
-              { length: cfg.groups },
-              () => ({ member: startRng.int(N), t: startRng.int(cfg.horizon) }),
-            ),
-            transform,
-            reward,
-          });
-          Object.assign(row, ro.rewardTerms);
-          let v = 0; // the next update's groups: branch from a visited state with probability branchProb
-          starts = Array.from(
+  const evalNow = () =>
+    evaluate(policy, {
+      env: cfg.env,
+      episodes: cfg.evalEpisodes,
+      seed: (10_000 + cfg.seed) >>> 0,
+      transform: obsRms ? (o) => transform(o, false) : undefined,
+    });
+
+  await startThreads(cfg.threads);
+  const start = performance.now();
+  const startStep = globalStep;
+  const stop = listenForStop();
+  const progress = cfg.quiet ? undefined : new Progress(totalUpdates * stepsPerUpdate, {
+    startStep,
+    rewardLabel: isGrpo ? `${cfg.horizon}-step segment reward` : "mean step reward",
+  });
+  try {
+    while (update < totalUpdates) {
+      optimizer.lr = schedule(update, totalUpdates);
+      const t0 = performance.now();
+      let episodes: EpisodeStats;
+      let B: number,
+        obs: Float32Array,
+        actions: Float32Array,
+        logProbOld: Float32Array,
+        advantages: Float32Array;
+      let returns: Float32Array | undefined, valuesOld: Float32Array | undefined;
+      const row: Record<string, number> = {};
+
+      // ---- rollout and advantages
+      let t1: number;
+      if (isGrpo) {
+        const ro = collectGroups(venv, policy, {
+          rng: actRng,
+          groupSize: cfg.groupSize,
+          horizon: cfg.horizon,
+          seed: (cfg.seed * 1_000_003 + update * N) >>> 0, // derived seeds wrap mod 2³²
+          starts,
+          record: Array.from(
             { length: cfg.groups },
-            () => startRng.uniform() < cfg.branchProb ? ro.visited[v++] : undefined,
-          );
-          t1 = performance.now();
-          episodes = ro.episodes;
-          const adv = groupAdvantages(ro.rewards, ro.running, {
-            numEnvs: N,
-            groupSize: cfg.groupSize,
-            mode: cfg.advMode as AdvantageMode,
-            scaleRewards: cfg.scaleRewards as ScaleRewards,
-            gamma: cfg.gamma,
-          });
-          const keep: number[] = []; // rows of running members (of kept groups)
-          for (let k = 0; k < ro.running.length; k++) {
-            if (
-              ro.running[k] &&
-              !(cfg.dropZeroStd && adv.zeroStdGroup[Math.floor((k % N) / cfg.groupSize)])
-            ) keep.push(k);
-          }
-          B = keep.length;
-          obs = gatherRows(ro.obs, keep, S);
-          actions = gatherRows(ro.actions, keep, D);
-          logProbOld = gatherRows(ro.logProbs, keep, 1);
-          advantages = gatherRows(adv.advantages, keep, 1);
-          const groupReturns = new Float64Array(N);
-          for (let k = 0; k < ro.rewards.length; k++) groupReturns[k % N] += ro.rewards[k];
-          row["reward"] = mean(groupReturns);
-          row["reward_std"] = mean(
-            Array.from(
-              { length: cfg.groups },
-              (_, g) => std(groupReturns.subarray(g * cfg.groupSize, (g + 1) * cfg.groupSize)),
-            ),
-          );
-          row["frac_reward_zero_std"] = adv.fracRewardZeroStd;
-          globalStep += ro.running.reduce((a, b) => a + b, 0);
-        } else {
-          const ro = collectSteps(venv, policy, critic!, lastObs!, {
-            rng: actRng,
-            steps: cfg.rolloutSteps,
-            transform,
-            reward,
-          });
-          Object.assign(row, ro.rewardTerms);
-          row["reward"] = mean(ro.rewards);
-          t1 = performance.now();
-          lastObs = ro.lastObs;
-          episodes = ro.episodes;
-          if (retRms) { // r ← r / √(Var[G] + ε), G_t = γ·G_{t−1} + r_t
-            for (let t = 0; t < ro.T; t++) {
-              for (let i = 0; i < N; i++) {
-                discounted[i] = discounted[i] * cfg.gamma + ro.rewards[t * N + i];
-              }
-              retRms.update(discounted);
-              const scale = 1 / Math.sqrt(retRms.var[0] + 1e-8);
-              for (let i = 0; i < N; i++) {
-                ro.rewards[t * N + i] *= scale;
-                if (ro.dones[t * N + i]) discounted[i] = 0;
-              }
-            }
-          }
-          const g = gae(ro.rewards, ro.values, ro.nextValues, ro.terminated, ro.dones, {
-            numEnvs: N,
-            gamma: cfg.gamma,
-            lambda: cfg.gaeLambda,
-          });
-          B = ro.T * N;
-          ({ obs, actions, logProbs: logProbOld } = ro);
-          advantages = g.advantages;
-          returns = g.returns;
-          valuesOld = ro.values;
-          const varR = std(returns) ** 2;
-          row["losses/explained_variance"] = varR > 0
-            ? 1 - std(Array.from(returns, (r, k) => r - valuesOld![k])) ** 2 / varR
-            : NaN;
-          globalStep += B;
-        }
-        const t2 = performance.now();
-
-        // ---- epochs × minibatches
-        const sums: Record<string, number> = {};
-        let count = 0, maxKl = 0, gradNormSum = 0;
-        const oldDistAll = isGrpo && klBeta > 0
-          ? noGrad(() => policy.forward(new Tensor(obs, [B, S])))
-          : undefined;
-        forEachMinibatch(B, {
-          epochs: cfg.epochs,
-          minibatches: Math.min(cfg.minibatches, B),
-          rng: batchRng,
-        }, (idx) => {
-          const mb = idx.length;
-          const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
-          const a = gatherRows(actions, idx, D), lpOld = gatherRows(logProbOld, idx, 1);
-          let adv = gatherRows(advantages, idx, 1);
-          optimizer.zeroGrad();
-          const dist = policy.forward(x);
-          let loss: Tensor, terms: Record<string, number>;
-          if (isGrpo) {
-            const oldDist = oldDistAll && sliceDist(oldDistAll, idx, D);
-            const refDist = reference && noGrad(() => reference.forward(x));
-            ({ loss, terms } = grpoLoss(dist, {
-              actions: a,
-              logProbOld: lpOld,
-              advantages: adv,
-              oldDist,
-              refDist,
-            }, {
-              epsLow: cfg.epsLow,
-              epsHigh: cfg.epsHigh,
-              klOldCoef: klBeta,
-              refCoef: cfg.refCoef,
-              refKl: cfg.refKl as RefKl,
-              entCoef: cfg.entCoef,
-            }) as unknown as { loss: Tensor; terms: Record<string, number> });
-          } else {
-            if (cfg.normAdv && mb > 1) {
-              const m = mean(adv), s = std(adv);
-              adv = adv.map((v) => (v - m) / (s + 1e-8));
-            }
-            const values = critic!.forward(x);
-            ({ loss, terms } = ppoLoss(dist, values, {
-              actions: a,
-              logProbOld: lpOld,
-              advantages: adv,
-              returns: gatherRows(returns!, idx, 1),
-              valuesOld: gatherRows(valuesOld!, idx, 1),
-            }, { clip: cfg.clip, entCoef: cfg.entCoef, vfCoef: cfg.vfCoef }) as unknown as {
-              loss: Tensor;
-              terms: Record<string, number>;
-            });
-          }
-          loss.backward();
-          const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity);
-          checkFinite(globalStep, update, loss.item(), gradNorm, terms);
-          optimizer.step();
-          for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
-          maxKl = Math.max(maxKl, terms.approx_kl);
-          gradNormSum += gradNorm;
-          count++;
-        });
-        if (oldDistAll) {
-          const d = noGrad(() => mean(klOldAll(oldDistAll, policy, obs, B, S)));
-          row["kl_old"] = d;
-          if (cfg.adaptiveKl) klBeta = adaptKlCoef(klBeta, d, cfg.klTarget);
-        }
-        update++;
-        const t3 = performance.now();
-        trainSeconds += (t3 - t0) / 1000;
-
-        // ---- log
-        const avg = (k: string) => (sums[k] ?? NaN) / count;
-        Object.assign(row, {
-          global_step: globalStep,
-          update,
-          "charts/episodic_return": mean(episodes.returns),
-          "charts/episodic_length": mean(episodes.lengths),
-          "charts/learning_rate": optimizer.lr,
-          "losses/policy_loss": avg("policy_loss"),
-          "losses/entropy": avg("entropy"),
-          "losses/approx_kl": avg("approx_kl"),
-          "losses/approx_kl_max": maxKl,
-          grad_norm: gradNormSum / count,
-          SPS: Math.round((globalStep - startStep) / ((performance.now() - start) / 1000)),
-          "time/rollout_sps": Math.round(B / ((t1 - t0) / 1000)),
-          "time/advantage_sps": Math.round(B / ((t2 - t1) / 1000)),
-          "time/update_sps": Math.round(B / ((t3 - t2) / 1000)),
-          "time/train_s": trainSeconds,
-          "charts/eval_return": NaN, // a CSV column from the first row on; set below when evaluated
-        });
-        if (isGrpo) {
-          Object.assign(row, {
-            kl_beta: klBeta,
-            kl: avg("kl_ref"),
-            "clip_ratio/low": avg("clip_low"),
-            "clip_ratio/high": avg("clip_high"),
-          });
-        } else {
-          Object.assign(row, {
-            "losses/value_loss": avg("value_loss"),
-            "losses/clipfrac": avg("clipfrac"),
-          });
-        }
-        if (
-          cfg.evalEvery > 0 && cfg.evalEpisodes > 0 &&
-          (update % cfg.evalEvery === 0 || update === totalUpdates)
-        ) {
-          row["charts/eval_return"] = (await evalNow()).mean;
-        }
-        metrics.write(row);
-        progress?.update(globalStep, {
-          recentReturn: [row["charts/eval_return"], row["charts/episodic_return"]].find(
-            Number.isFinite,
+            () => ({ member: startRng.int(N), t: startRng.int(cfg.horizon) }),
           ),
-          reward: row["reward"],
+          transform,
+          reward,
         });
-        if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
-        await new Promise((r) => setTimeout(r, 0)); // let a SIGINT / SIGTERM listener run
-        const signal = stop.requested();
-        if (signal && update < totalUpdates) {
-          if (update % cfg.checkpointEvery !== 0) await save();
-          progress?.finish();
-          const msg = `stopping: checkpoint at step ${globalStep} written to ${out}`;
-          console.error(msg);
-          throw new StoppedError(`${msg} (${signal.signal})`, signal.exitCode);
+        Object.assign(row, ro.rewardTerms);
+        let v = 0; // the next update's groups: branch from a visited state with probability branchProb
+        starts = Array.from(
+          { length: cfg.groups },
+          () => startRng.uniform() < cfg.branchProb ? ro.visited[v++] : undefined,
+        );
+        t1 = performance.now();
+        episodes = ro.episodes;
+        const adv = groupAdvantages(ro.rewards, ro.running, {
+          numEnvs: N,
+          groupSize: cfg.groupSize,
+          mode: cfg.advMode as AdvantageMode,
+          scaleRewards: cfg.scaleRewards as ScaleRewards,
+          gamma: cfg.gamma,
+        });
+        const keep: number[] = []; // rows of running members (of kept groups)
+        for (let k = 0; k < ro.running.length; k++) {
+          if (
+            ro.running[k] &&
+            !(cfg.dropZeroStd && adv.zeroStdGroup[Math.floor((k % N) / cfg.groupSize)])
+          ) keep.push(k);
         }
+        B = keep.length;
+        obs = gatherRows(ro.obs, keep, S);
+        actions = gatherRows(ro.actions, keep, D);
+        logProbOld = gatherRows(ro.logProbs, keep, 1);
+        advantages = gatherRows(adv.advantages, keep, 1);
+        const groupReturns = new Float64Array(N);
+        for (let k = 0; k < ro.rewards.length; k++) groupReturns[k % N] += ro.rewards[k];
+        row["reward"] = mean(groupReturns);
+        row["reward_std"] = mean(
+          Array.from(
+            { length: cfg.groups },
+            (_, g) => std(groupReturns.subarray(g * cfg.groupSize, (g + 1) * cfg.groupSize)),
+          ),
+        );
+        row["frac_reward_zero_std"] = adv.fracRewardZeroStd;
+        globalStep += ro.running.reduce((a, b) => a + b, 0);
+      } else {
+        const ro = collectSteps(venv, policy, critic!, lastObs!, {
+          rng: actRng,
+          steps: cfg.rolloutSteps,
+          transform,
+          reward,
+        });
+        Object.assign(row, ro.rewardTerms);
+        row["reward"] = mean(ro.rewards);
+        t1 = performance.now();
+        lastObs = ro.lastObs;
+        episodes = ro.episodes;
+        if (retRms) { // r ← r / √(Var[G] + ε), G_t = γ·G_{t−1} + r_t
+          for (let t = 0; t < ro.T; t++) {
+            for (let i = 0; i < N; i++) {
+              discounted[i] = discounted[i] * cfg.gamma + ro.rewards[t * N + i];
+            }
+            retRms.update(discounted);
+            const scale = 1 / Math.sqrt(retRms.var[0] + 1e-8);
+            for (let i = 0; i < N; i++) {
+              ro.rewards[t * N + i] *= scale;
+              if (ro.dones[t * N + i]) discounted[i] = 0;
+            }
+          }
+        }
+        const g = gae(ro.rewards, ro.values, ro.nextValues, ro.terminated, ro.dones, {
+          numEnvs: N,
+          gamma: cfg.gamma,
+          lambda: cfg.gaeLambda,
+        });
+        B = ro.T * N;
+        ({ obs, actions, logProbs: logProbOld } = ro);
+        advantages = g.advantages;
+        returns = g.returns;
+        valuesOld = ro.values;
+        const varR = std(returns) ** 2;
+        row["losses/explained_variance"] = varR > 0
+          ? 1 - std(Array.from(returns, (r, k) => r - valuesOld![k])) ** 2 / varR
+          : NaN;
+        globalStep += B;
       }
-    } finally {
-      stop.dispose();
-      stopThreads();
-      venv.close();
-      progress?.finish();
-    }
+      const t2 = performance.now();
 
-    // ---- final deterministic evaluation on fresh seeds
-    if (cfg.evalEpisodes <= 0) {
-      log(`run folder ${out}: done at step ${globalStep}`);
-      return { evalMean: NaN, evalStd: NaN, params, out };
+      // ---- epochs × minibatches
+      const sums: Record<string, number> = {};
+      let count = 0, maxKl = 0, gradNormSum = 0;
+      const oldDistAll = isGrpo && klBeta > 0
+        ? noGrad(() => policy.forward(new Tensor(obs, [B, S])))
+        : undefined;
+      forEachMinibatch(B, {
+        epochs: cfg.epochs,
+        minibatches: Math.min(cfg.minibatches, B),
+        rng: batchRng,
+      }, (idx) => {
+        const mb = idx.length;
+        const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
+        const a = gatherRows(actions, idx, D), lpOld = gatherRows(logProbOld, idx, 1);
+        let adv = gatherRows(advantages, idx, 1);
+        optimizer.zeroGrad();
+        const dist = policy.forward(x);
+        let loss: Tensor, terms: Record<string, number>;
+        if (isGrpo) {
+          const oldDist = oldDistAll && sliceDist(oldDistAll, idx, D);
+          const refDist = reference && noGrad(() => reference.forward(x));
+          ({ loss, terms } = grpoLoss(dist, {
+            actions: a,
+            logProbOld: lpOld,
+            advantages: adv,
+            oldDist,
+            refDist,
+          }, {
+            epsLow: cfg.epsLow,
+            epsHigh: cfg.epsHigh,
+            klOldCoef: klBeta,
+            refCoef: cfg.refCoef,
+            refKl: cfg.refKl as RefKl,
+            entCoef: cfg.entCoef,
+          }) as unknown as { loss: Tensor; terms: Record<string, number> });
+        } else {
+          if (cfg.normAdv && mb > 1) {
+            const m = mean(adv), s = std(adv);
+            adv = adv.map((v) => (v - m) / (s + 1e-8));
+          }
+          const values = critic!.forward(x);
+          ({ loss, terms } = ppoLoss(dist, values, {
+            actions: a,
+            logProbOld: lpOld,
+            advantages: adv,
+            returns: gatherRows(returns!, idx, 1),
+            valuesOld: gatherRows(valuesOld!, idx, 1),
+          }, { clip: cfg.clip, entCoef: cfg.entCoef, vfCoef: cfg.vfCoef }) as unknown as {
+            loss: Tensor;
+            terms: Record<string, number>;
+          });
+        }
+        loss.backward();
+        const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity);
+        checkFinite(globalStep, update, loss.item(), gradNorm, terms);
+        optimizer.step();
+        for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
+        maxKl = Math.max(maxKl, terms.approx_kl);
+        gradNormSum += gradNorm;
+        count++;
+      });
+      if (oldDistAll) {
+        const d = noGrad(() => mean(klOldAll(oldDistAll, policy, obs, B, S)));
+        row["kl_old"] = d;
+        if (cfg.adaptiveKl) klBeta = adaptKlCoef(klBeta, d, cfg.klTarget);
+      }
+      update++;
+      const t3 = performance.now();
+      trainSeconds += (t3 - t0) / 1000;
+
+      // ---- log
+      const avg = (k: string) => (sums[k] ?? NaN) / count;
+      Object.assign(row, {
+        global_step: globalStep,
+        update,
+        "charts/episodic_return": mean(episodes.returns),
+        "charts/episodic_length": mean(episodes.lengths),
+        "charts/learning_rate": optimizer.lr,
+        "losses/policy_loss": avg("policy_loss"),
+        "losses/entropy": avg("entropy"),
+        "losses/approx_kl": avg("approx_kl"),
+        "losses/approx_kl_max": maxKl,
+        grad_norm: gradNormSum / count,
+        SPS: Math.round((globalStep - startStep) / ((performance.now() - start) / 1000)),
+        "time/rollout_sps": Math.round(B / ((t1 - t0) / 1000)),
+        "time/advantage_sps": Math.round(B / ((t2 - t1) / 1000)),
+        "time/update_sps": Math.round(B / ((t3 - t2) / 1000)),
+        "time/train_s": trainSeconds,
+        "charts/eval_return": NaN, // a CSV column from the first row on; set below when evaluated
+      });
+      if (isGrpo) {
+        Object.assign(row, {
+          kl_beta: klBeta,
+          kl: avg("kl_ref"),
+          "clip_ratio/low": avg("clip_low"),
+          "clip_ratio/high": avg("clip_high"),
+        });
+      } else {
+        Object.assign(row, {
+          "losses/value_loss": avg("value_loss"),
+          "losses/clipfrac": avg("clipfrac"),
+        });
+      }
+      if (
+        cfg.evalEvery > 0 && cfg.evalEpisodes > 0 &&
+        (update % cfg.evalEvery === 0 || update === totalUpdates)
+      ) {
+        row["charts/eval_return"] = (await evalNow()).mean;
+      }
+      metrics.write(row);
+      progress?.update(globalStep, {
+        recentReturn: [row["charts/eval_return"], row["charts/episodic_return"]].find(
+          Number.isFinite,
+        ),
+        reward: row["reward"],
+      });
+      if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
+      const saved = update % cfg.checkpointEvery === 0 || update === totalUpdates;
+      await stopOnSignal(stop, { step: globalStep, saved, save, progress, out });
     }
-    const ev = await evalNow();
+  } finally {
+    stop.dispose();
+    stopThreads();
+    venv.close();
+    progress?.finish();
+  }
+
+  // ---- final deterministic evaluation on fresh seeds
+  const ev = cfg.evalEpisodes > 0 ? await evalNow() : undefined;
+  if (ev) {
     log(`eval over ${cfg.evalEpisodes} episodes: ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
     await Deno.writeTextFile(
       `${out}/eval.json`,
       JSON.stringify({ step: globalStep, ...ev }, null, 1),
     );
-    log(`run folder ${out}: done at step ${globalStep}`);
-    return { evalMean: ev.mean, evalStd: ev.std, params, out };
-  } finally {
-    lock.release();
   }
+  log(`run folder ${out}: done at step ${globalStep}`);
+  return { evalMean: ev?.mean ?? NaN, evalStd: ev?.std ?? NaN, params, out };
 }
 
 /** The config as saved in args.json and checkpoints: without the flags that never stick. */
@@ -552,6 +540,41 @@ function checkSavedStarts(
         : ""
     ).find(Boolean);
   if (bad) throw new Error(`checkpoint's saved start states do not fit this run: ${bad}`);
+}
+
+/** Warns when --threads exceeds the cores: more threads than cores only adds contention. */
+function warnThreads(threads: number): void {
+  const cores = navigator.hardwareConcurrency;
+  if (threads <= cores) return;
+  console.error(
+    `train: warning: --threads ${threads} is above this machine's ${cores} cores; ` +
+      `it runs slower and uses more memory than --threads ${cores}`,
+  );
+}
+
+/**
+ * Between updates: if SIGINT / SIGTERM came, writes the checkpoint (unless this update just did),
+ * prints `stopping: checkpoint at step N written to DIR` and throws {@link StoppedError}, whose
+ * exit code is 130 or 143. Yields to the event loop first so that the signal listener can run.
+ */
+async function stopOnSignal(
+  stop: ReturnType<typeof listenForStop>,
+  o: {
+    step: number;
+    saved: boolean;
+    save: () => Promise<string>;
+    progress?: Progress;
+    out: string;
+  },
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+  const signal = stop.requested();
+  if (!signal) return;
+  if (!o.saved) await o.save();
+  o.progress?.finish();
+  const msg = `stopping: checkpoint at step ${o.step} written to ${o.out}`;
+  console.error(msg);
+  throw new StoppedError(`${msg} (${signal.signal})`, signal.exitCode);
 }
 
 function sliceDist(d: DiagGaussian, idx: Uint32Array, D: number): DiagGaussian {
