@@ -132,24 +132,26 @@ export function lockRunFolder(dir: string): RunLock {
 }
 
 /**
- * Makes `dir` ready for a run and locks it: refuses a folder that holds a run unless it is being
- * resumed or `overwrite` is set, in which case the old run's files are deleted (after the lock is
- * held, so never under another writer's feet).
+ * Locks `dir` for a run and makes it ready: refuses a folder that holds a run unless it is being
+ * resumed or `overwrite` is set, in which case the old run's files are deleted (under the lock, so
+ * never under another writer's feet). The lock comes first, so a second writer is told who holds it.
  *
- * @throws naming the folder and the files found, and how to proceed; or if the lock is held.
+ * @throws if the lock is held (naming the holder), or naming the folder, the run files found in it
+ *   and how to proceed.
  */
 export function openRunFolder(
   dir: string,
-  opts: { resume?: boolean; overwrite?: boolean; outFlag?: string },
+  opts: { resume?: boolean; overwrite?: boolean },
 ): RunLock {
+  const lock = lockRunFolder(dir);
   const found = runFilesIn(dir);
   if (found.length && !opts.resume && !opts.overwrite) {
+    lock.release();
     throw new Error(
-      `${opts.outFlag ?? "--out"} ${dir} already holds a run (${found.join(", ")}); ` +
+      `--out ${dir} already holds a run (${found.join(", ")}); ` +
         `continue it with --resume ${dir}, replace it with --overwrite, or choose another folder`,
     );
   }
-  const lock = lockRunFolder(dir);
   if (opts.overwrite && !opts.resume) {
     for (const f of [...RUN_FILES, "eval.json", "checkpoints"]) {
       try {
