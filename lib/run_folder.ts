@@ -113,8 +113,8 @@ export function lockRunFolder(dir: string): RunLock {
     const who = holder ? `pid ${holder.pid} on host ${holder.host} (since ${holder.started})` : "";
     if (holder && (holder.host !== me.host || alive(holder.pid))) {
       throw new Error(
-        `run folder ${dir} is in use by ${who}; wait for it to finish or stop it` +
-          (holder.host !== me.host ? `, or delete ${path} if that process is gone` : ""),
+        `run folder ${dir} is in use by ${who}; wait for it to finish or stop it ` +
+          `(if that process is not a run of this folder, delete ${path})`,
       );
     }
     tookOver = `took over the stale lock of ${who || "an unreadable lock file"}: ${path}`;
