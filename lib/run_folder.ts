@@ -99,26 +99,22 @@ export function lockRunFolder(dir: string): RunLock {
     started: new Date().toISOString(),
   };
   let tookOver: string | undefined;
-  for (let attempt = 0;; attempt++) {
-    try {
-      Deno.writeTextFileSync(path, JSON.stringify(me) + "\n", { createNew: true });
-      break;
-    } catch (err) {
-      if (!(err instanceof Deno.errors.AlreadyExists) || attempt > 0) throw err;
+  // Written whole to a temp file, then hard-linked into place: link(2) fails if the lock exists,
+  // so creating it is atomic and a reader never sees a half-written lock.
+  const tmp = `${path}.${me.pid}.${crypto.randomUUID()}`;
+  Deno.writeTextFileSync(tmp, JSON.stringify(me) + "\n");
+  try {
+    for (let attempt = 0;; attempt++) {
+      try {
+        Deno.linkSync(tmp, path);
+        break;
+      } catch (err) {
+        if (!(err instanceof Deno.errors.AlreadyExists) || attempt > 3) throw err;
+      }
+      tookOver = takeOverStale(dir, path, me.host);
     }
-    let holder: LockHolder | undefined;
-    try {
-      holder = JSON.parse(Deno.readTextFileSync(path));
-    } catch { /* unreadable: a writer died mid-write, so it is stale */ }
-    const who = holder ? `pid ${holder.pid} on host ${holder.host} (since ${holder.started})` : "";
-    if (holder && (holder.host !== me.host || alive(holder.pid))) {
-      throw new Error(
-        `run folder ${dir} is in use by ${who}; wait for it to finish or stop it ` +
-          `(if that process is not a run of this folder, delete ${path})`,
-      );
-    }
-    tookOver = `took over the stale lock of ${who || "an unreadable lock file"}: ${path}`;
-    Deno.removeSync(path);
+  } finally {
+    Deno.removeSync(tmp);
   }
   return {
     path,
@@ -129,6 +125,25 @@ export function lockRunFolder(dir: string): RunLock {
       } catch { /* already gone */ }
     },
   };
+}
+
+/** Removes a stale lock and says whose it was; throws naming a live holder. */
+function takeOverStale(dir: string, path: string, host: string): string {
+  let holder: LockHolder | undefined;
+  try {
+    holder = JSON.parse(Deno.readTextFileSync(path));
+  } catch { /* unreadable: not written by this code, treated as stale */ }
+  const who = holder ? `pid ${holder.pid} on host ${holder.host} (since ${holder.started})` : "";
+  if (holder && (holder.host !== host || alive(holder.pid))) {
+    throw new Error(
+      `run folder ${dir} is in use by ${who}; wait for it to finish or stop it ` +
+        `(if that process is not a run of this folder, delete ${path})`,
+    );
+  }
+  try {
+    Deno.removeSync(path);
+  } catch { /* another process took it over first: the next link attempt decides */ }
+  return `took over the stale lock of ${who || "an unreadable lock file"}: ${path}`;
 }
 
 /**

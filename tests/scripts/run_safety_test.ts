@@ -135,6 +135,16 @@ Deno.test("the run lock: a live holder is named and refused; a dead one's lock i
   );
   const dead = new Deno.Command("true").spawn();
   await dead.status; // a pid that has exited
+  await Deno.writeTextFile( // another host's process cannot be checked: never taken over
+    `${dir}/${LOCK_FILE}`,
+    JSON.stringify({ pid: dead.pid, host: "elsewhere", started: "t1" }),
+  );
+  await rejects(
+    main(["--resume", dir, "--quiet"]),
+    new RegExp(
+      `in use by pid ${dead.pid} on host elsewhere \\(since t1\\).*delete ${dir}/run.lock`,
+    ),
+  );
   await lock(dead.pid);
   const { err } = await captured(() => main(["--resume", dir, "--total-steps", "400", "--quiet"]));
   ok(err.includes(`took over the stale lock of pid ${dead.pid} on host ${host}`), err);
