@@ -12,7 +12,7 @@
  * later calls skip it (`stepped[i]` = 0, reward 0, flags 0, its action ignored) until the next
  * `reset` or `resetGroups`.
  *
- * **Seeding.** `reset({ seed })` reseeds member i with seed + i. The first reset without a seed
+ * **Seeding.** `reset({ seed })` reseeds member i with (seed + i) mod 2³². The first reset without a seed
  * uses seed 0; later unseeded resets continue each member's stream.
  *
  * **Buffers.** Every returned array is owned by the VectorEnv and overwritten by the next `reset`,
@@ -201,7 +201,7 @@ export class VectorEnv implements VectorEnvLike {
     this.#resetOptions = opts.options;
     for (let i = 0; i < this.numEnvs; i++) {
       const r = this.envs[i].reset({
-        seed: seed === undefined ? undefined : seed + i,
+        seed: seed === undefined ? undefined : (seed + i) >>> 0, // mod 2³²
         options: opts.options,
       });
       this.buffers.obs.set(r.obs, i * this.#s);
@@ -245,7 +245,10 @@ export class VectorEnv implements VectorEnvLike {
       const gi = offset + i;
       const leader = gi % groupSize === 0;
       if (!leader && seed === undefined) continue;
-      const r = this.envs[i].reset({ seed: seed === undefined ? undefined : seed + gi, options });
+      const r = this.envs[i].reset({
+        seed: seed === undefined ? undefined : (seed + gi) >>> 0,
+        options,
+      });
       if (!leader) continue;
       this.buffers.obs.set(r.obs, i * this.#s);
       putState(gi / groupSize, this.envs[i].getState());
@@ -327,8 +330,8 @@ export class VectorEnv implements VectorEnvLike {
   }
 
   #seedFor(seed: number | undefined): number | undefined {
-    if (seed !== undefined && !Number.isFinite(seed)) {
-      throw new Error(`VectorEnv.reset: seed is ${seed}, expected a finite number`);
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+      throw new Error(`VectorEnv.reset: seed is ${seed}, expected an integer in [0, 4294967295]`);
     }
     return seed ?? (this.#everReset ? undefined : 0);
   }

@@ -38,7 +38,7 @@ self.onmessage = async (e: MessageEvent) => {
     else if (m.type === "attach") serve(m.layout as SharedLayout, m.worker as number);
     else if (m.type === "reset") {
       shard!.reset({
-        seed: m.seed === undefined ? undefined : m.seed + offset,
+        seed: m.seed === undefined ? undefined : (m.seed + offset) >>> 0,
         options: m.options,
       });
       self.postMessage({ type: "ok", buffers: shard!.buffers });
@@ -109,7 +109,7 @@ function serve(layout: SharedLayout, w: number): void {
       if (cmd === Cmd.step) sh.step(actions);
       else if (cmd === Cmd.reset) {
         sh.reset({
-          seed: args.seed === undefined ? undefined : args.seed + offset,
+          seed: args.seed === undefined ? undefined : (args.seed + offset) >>> 0,
           options: args.options,
         });
       } else if (cmd === Cmd.groupLeaders) {

@@ -338,8 +338,10 @@ export class WorkerVectorEnv implements VectorEnvLike {
   }
 
   #seedFor(seed: number | undefined): number | undefined {
-    if (seed !== undefined && !Number.isFinite(seed)) {
-      throw new Error(`WorkerVectorEnv.reset: seed is ${seed}, expected a finite number`);
+    if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+      throw new Error(
+        `WorkerVectorEnv.reset: seed is ${seed}, expected an integer in [0, 4294967295]`,
+      );
     }
     return seed ?? (this.#everReset ? undefined : 0);
   }

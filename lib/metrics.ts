@@ -9,7 +9,8 @@
  *   NaN and ±∞ become `null` (JSON has no form for them).
  * - `metrics.csv` has a fixed column set: the `columns` option if given, else the keys of the
  *   first row. A key outside that set goes to the jsonl only; a missing key is an empty cell.
- *   So the CSV stays rectangular. Non-finite numbers are written `nan`, `inf`, `-inf`.
+ *   So the CSV stays rectangular. Non-finite numbers are written `nan`, `inf`, `-inf`, and `null`
+ *   as `nan` (a resume rewrites the CSV from the jsonl, where NaN was stored as `null`).
  *
  * Resume: `new MetricsWriter(dir, { resumeStep })` keeps the rows with `global_step ≤ resumeStep`,
  * drops later ones (written after the last checkpoint by a run that was killed) and a partial last
@@ -116,9 +117,13 @@ export class MetricsWriter {
   }
 }
 
-/** One CSV cell: quoted when it holds `,`, `"` or a newline; non-finite numbers as nan / inf. */
+/**
+ * One CSV cell: quoted when it holds `,`, `"` or a newline; non-finite numbers as nan / inf; `null`
+ * (how the jsonl stores a non-finite number, so what a resume reads back) as nan; a missing key empty.
+ */
 function csvCell(v: MetricValue | undefined): string {
-  if (v === null || v === undefined) return "";
+  if (v === undefined) return "";
+  if (v === null) return "nan";
   if (typeof v === "number") {
     if (Number.isNaN(v)) return "nan";
     if (!Number.isFinite(v)) return v > 0 ? "inf" : "-inf";

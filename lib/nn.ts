@@ -121,6 +121,13 @@ export class Mlp {
       );
     }
     const sizes = [inSize, ...hidden, outSize];
+    if (!sizes.every((n) => Number.isInteger(n) && n > 0)) {
+      throw new Error(
+        `${name}: layer sizes must be positive integers, got input ${inSize}, hidden [${
+          hidden.join(", ")
+        }], output ${outSize}`,
+      );
+    }
     this.layers = sizes.slice(1).map((n, l) =>
       new Linear(sizes[l], n, {
         rng,

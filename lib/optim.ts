@@ -118,6 +118,9 @@ abstract class BaseOptimizer implements Optimizer {
     lr: number,
     bufferNames: string[],
   ) {
+    if (!(Number.isFinite(lr) && lr > 0)) {
+      throw new Error(`${kind}: lr is ${lr}, expected a finite number > 0`);
+    }
     this.params = params;
     this.keys = paramKeys(kind, params);
     this.lr = lr;

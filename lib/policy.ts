@@ -103,15 +103,35 @@ export class GaussianMlpPolicy {
 
   /**
    * Samples actions (or takes the mean when `deterministic`) without recording a graph.
+   *
+   * This is where non-finite inputs are caught: an observation holding NaN or ±∞ (which ReLU
+   * would turn into a normal-looking action) throws, naming the row and index.
+   *
    * @param obs [B·S] row-major @returns actions [B·D] (unclipped) and their log-probabilities [B]
+   * @throws if `obs.length` is not a positive multiple of S, or if any value is non-finite.
    */
   act(
     obs: Float32Array,
     rng: Rng,
     opts: { deterministic?: boolean } = {},
   ): { actions: Float32Array; logProbs: Float32Array } {
+    const S = this.obsSize;
+    if (obs.length === 0 || obs.length % S !== 0) {
+      throw new Error(
+        `policy.act: observation length ${obs.length} is not a multiple of the policy's ` +
+          `observation size ${S} (expected [B·${S}] values)`,
+      );
+    }
+    for (let i = 0; i < obs.length; i++) {
+      if (!Number.isFinite(obs[i])) {
+        throw new Error(
+          `policy.act: observation row ${Math.floor(i / S)} index ${i % S} is ${obs[i]}; ` +
+            `observations must be finite`,
+        );
+      }
+    }
     return noGrad(() => {
-      const B = obs.length / this.obsSize;
+      const B = obs.length / S;
       const dist = this.forward(new Tensor(obs, [B, this.obsSize]));
       const actions = opts.deterministic ? Float32Array.from(dist.mean.data) : dist.sample(rng);
       return { actions, logProbs: dist.logProb(actions).data as Float32Array };

@@ -32,6 +32,11 @@ export interface ProgressOptions {
   redrawMs?: number;
   /** The step at which the clock starts (the resumed step). Default 0. */
   startStep?: number;
+  /**
+   * What `reward` is, shown before its value so that it does not read like an episode return,
+   * e.g. `"32-step segment reward"`. Default `"reward"`.
+   */
+  rewardLabel?: string;
 }
 
 /** What {@link Progress.update} may show besides the step count. */
@@ -66,6 +71,7 @@ export class Progress {
   readonly #redrawMs: number;
   readonly #startStep: number;
   readonly #startTime: number;
+  readonly #rewardLabel: string;
   #lastShown = -Infinity;
   #updatesSinceShown = 0;
   #recentReturn: number | undefined;
@@ -84,6 +90,7 @@ export class Progress {
     this.#redrawMs = options.redrawMs ?? 100;
     this.#startStep = this.#step = options.startStep ?? 0;
     this.#startTime = this.#now();
+    this.#rewardLabel = options.rewardLabel ?? "reward";
   }
 
   /** Records progress after an update and shows it if it is time to (always for the first call). */
@@ -113,7 +120,7 @@ export class Progress {
     const ret = this.#recentReturn !== undefined
       ? `return ${sig4(this.#recentReturn)}`
       : this.#reward !== undefined
-      ? `reward ${sig4(this.#reward)}`
+      ? `${this.#rewardLabel} ${sig4(this.#reward)}`
       : "return -";
     const eta = sps > 0 ? formatDuration(Math.max(0, this.total - this.#step) / sps) : "?";
     return `step ${this.#step}/${this.total} (${pct}%) | SPS ${Math.round(sps)} | ${ret} | ` +

@@ -35,10 +35,15 @@ export class Rng {
   #c = 0;
   #d = 0;
 
-  /** @param seed any integer; the same seed always gives the same stream. */
+  /**
+   * @param seed an integer in [0, 2³² − 1] (the generator keeps 32 bits, so anything else would
+   *   silently alias another seed and is refused); the same seed always gives the same stream.
+   */
   constructor(seed: number) {
-    if (!Number.isFinite(seed)) throw new Error(`Rng seed must be a finite number, got ${seed}`);
-    let s = Math.trunc(seed) >>> 0;
+    if (!(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
+      throw new Error(`Rng seed is ${seed}, expected an integer in [0, 4294967295]`);
+    }
+    let s = seed >>> 0;
     const splitmix = () => {
       s = (s + 0x9e3779b9) >>> 0;
       let z = s;

@@ -14,7 +14,7 @@
 export const EVAL_SEED_BASE = 2 ** 31;
 /** Episodes an evaluation can draw distinct seeds for, per run seed: 1024. */
 export const EVAL_MAX_EPISODES = 1024;
-/** Run seeds accepted by {@link evalSeed}: [0, 2²¹), so every evaluation seed is below 2³². */
+/** Run seeds below 2²¹ get blocks of their own; larger ones wrap (see {@link evalSeed}). */
 export const EVAL_MAX_RUN_SEED = 2 ** 21;
 
 /**
@@ -22,12 +22,14 @@ export const EVAL_MAX_RUN_SEED = 2 ** 21;
  * per run seed, above every training seed, so no two runs share an evaluation episode.
  *
  * ```text
- * evalSeed(s, e) = 2³¹ + 1024·s + e,    s ∈ [0, 2²¹), e ∈ [0, 1024)  →  [2³¹, 2³²)
+ * evalSeed(s, e) = 2³¹ + (1024·s + e) mod 2³¹,    s ∈ [0, 2³²), e ∈ [0, 1024)  →  [2³¹, 2³²)
  * ```
  *
- * Distinct (s, e) give distinct seeds. scripts/train.ts evaluates with s = 10 000 + its --seed.
+ * Distinct (s, e) with s < 2²¹ give distinct seeds; larger run seeds (any uint32 is a valid
+ * `--seed`) wrap onto the same range and may share episodes with another run.
+ * scripts/train.ts evaluates with s = 10 000 + its --seed.
  *
- * @param runSeed s, an integer in [0, 2²¹) naming the run's evaluation stream.
+ * @param runSeed s, an integer in [0, 2³²) naming the run's evaluation stream.
  * @param episode e, the 0-based episode index, an integer in [0, 1024).
  * @example
  * ```ts
@@ -40,15 +42,13 @@ export const EVAL_MAX_RUN_SEED = 2 ** 21;
  * between runs, else runs are correlated and the spread across seeds understates the uncertainty.
  */
 export function evalSeed(runSeed: number, episode: number): number {
-  if (!(Number.isInteger(runSeed) && runSeed >= 0 && runSeed < EVAL_MAX_RUN_SEED)) {
-    throw new Error(
-      `evalSeed: run seed is ${runSeed}, expected an integer in [0, ${EVAL_MAX_RUN_SEED})`,
-    );
+  if (!(Number.isInteger(runSeed) && runSeed >= 0 && runSeed < 2 ** 32)) {
+    throw new Error(`evalSeed: run seed is ${runSeed}, expected an integer in [0, 2³²)`);
   }
   if (!(Number.isInteger(episode) && episode >= 0 && episode < EVAL_MAX_EPISODES)) {
     throw new Error(
       `evalSeed: episode is ${episode}, expected an integer in [0, ${EVAL_MAX_EPISODES})`,
     );
   }
-  return EVAL_SEED_BASE + runSeed * EVAL_MAX_EPISODES + episode;
+  return EVAL_SEED_BASE + (runSeed * EVAL_MAX_EPISODES + episode) % EVAL_SEED_BASE; // exact: < 2⁵³
 }

@@ -16,6 +16,7 @@ export interface Config {
   totalSteps: number;
   out: string;
   resume: string;
+  overwrite: boolean;
   reward: string;
   init: string;
   // network
@@ -69,10 +70,12 @@ const help: Record<keyof Config, string> = {
   env: "environment id (Pendulum-v1, HalfCheetah-v5)",
   algo: `algorithm (${algos.join(", ")})`,
   seed: "seed of the policy init, action sampling, minibatch order and env resets",
-  totalSteps: "environment-step budget",
+  totalSteps:
+    "environment-step budget, rounded up to whole updates: ⌈total-steps / (groups·group-size·horizon)⌉ GRPO or ⌈total-steps / (num-envs·rollout-steps)⌉ PPO updates; GRPO members whose episode ends early take fewer steps, so global_step may end below it",
   out:
-    "run folder: args.json, metrics.csv/.jsonl, checkpoint.json (default runs/<env>_<algo>_s<seed>)",
-  resume: "run folder to continue from its checkpoint.json",
+    "run folder: args.json, metrics.csv/.jsonl, checkpoint.json, run.lock (default runs/<env>_<algo>_s<seed>, then -2, -3, … if that holds a run); a folder holding a run is refused without --resume or --overwrite",
+  resume: "run folder to continue from its checkpoint.json, written in place",
+  overwrite: "replace the run in --out (its checkpoint and metrics are deleted)",
   init:
     "checkpoint whose policy (and observation statistics) the run starts from; with --ref-coef it is also π_ref",
   reward:
@@ -118,7 +121,7 @@ const help: Record<keyof Config, string> = {
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
   evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
   threads: "threads sharing each large matmul (bit-identical results for any count)",
-  quiet: "print nothing but errors",
+  quiet: "print nothing but errors (never saved: a resumed run prints unless given again)",
 };
 
 const base: Config = {
@@ -128,6 +131,7 @@ const base: Config = {
   totalSteps: 100_000,
   out: "",
   resume: "",
+  overwrite: false,
   reward: "",
   init: "",
   hidden: "64,64",
@@ -306,4 +310,98 @@ export function usage(): string {
   return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>):\n${
     lines.join("\n")
   }\n\nPresets:\n${pre.join("\n")}\n`;
+}
+
+/** The largest seed: the generator keeps 32 bits of it (lib/rng.ts). */
+export const MAX_SEED = 2 ** 32 - 1;
+
+type Rule = [keys: (keyof Config)[], ok: (v: number) => boolean, range: string];
+const integer = (lo: number, hi = Infinity) => (v: number) =>
+  Number.isInteger(v) && v >= lo && v <= hi;
+const rules: Rule[] = [
+  [["seed"], integer(0, MAX_SEED), `an integer in [0, ${MAX_SEED}]`],
+  [
+    ["totalSteps", "epochs", "minibatches", "groups", "horizon", "numEnvs", "rolloutSteps"],
+    integer(1),
+    "a positive integer",
+  ],
+  [["checkpointEvery", "threads"], integer(1), "a positive integer"],
+  [["groupSize"], integer(2), "an integer ≥ 2 (a group needs two members to compare)"],
+  [["evalEpisodes"], integer(0, 1024), "an integer in [0, 1024] (evaluation seeds: lib/seeds.ts)"],
+  [["evalEvery"], integer(0), "a non-negative integer"],
+  [["lr", "clip", "klTarget"], (v) => Number.isFinite(v) && v > 0, "a finite number > 0"],
+  [["gamma", "gaeLambda", "branchProb", "epsLow"], (v) => v >= 0 && v <= 1, "in [0, 1]"],
+  [["epsHigh", "klCoef", "refCoef", "vfCoef"], (v) => Number.isFinite(v) && v >= 0, "finite, ≥ 0"],
+  [["initLogStd", "maxGradNorm", "entCoef"], Number.isFinite, "a finite number"],
+];
+const choices: Partial<Record<keyof Config, readonly string[]>> = {
+  activation: ["relu", "tanh"],
+  lrSchedule: ["constant", "linear", "cosine"],
+  advMode: ["process", "outcome"],
+  scaleRewards: ["group", "batch", "none"],
+  refKl: ["k3", "exact"],
+};
+
+/**
+ * Checks every field of a config against its accepted range before anything is built or written.
+ *
+ * @throws naming the first bad flag, its value and what it accepts.
+ */
+export function validateConfig(cfg: Config): void {
+  if (!(algos as readonly string[]).includes(cfg.algo)) {
+    throw new Error(`Unknown algo "${cfg.algo}": valid ones are ${algos.join(", ")}`);
+  }
+  for (const [keys, ok, range] of rules) {
+    for (const k of keys) {
+      const v = cfg[k] as number;
+      if (!ok(v)) throw new Error(`--${kebab(k)} is ${v}, expected ${range}`);
+    }
+  }
+  for (const [k, valid] of Object.entries(choices) as [keyof Config, readonly string[]][]) {
+    if (!valid.includes(cfg[k] as string)) {
+      throw new Error(`--${kebab(k)} is "${cfg[k]}", expected one of ${valid.join(", ")}`);
+    }
+  }
+  layerSizes("hidden", cfg.hidden);
+  if (cfg.criticHidden) layerSizes("critic-hidden", cfg.criticHidden);
+}
+
+/** Flags of one invocation (display, overwrite): never saved, so they never stick on resume. */
+export const notSaved: readonly (keyof Config)[] = ["quiet", "overwrite"];
+
+/** Fields that must match between a checkpoint and a run resuming from it. */
+const resumeKeys: (keyof Config)[] = [
+  "activation",
+  "stateIndependentStd",
+  "criticHidden",
+  "normObs",
+  "groups",
+  "groupSize",
+  "numEnvs",
+];
+
+/**
+ * Checks that a checkpoint fits the run that loads it: env, algorithm and network for `--resume`;
+ * env and policy network for `--init` (whose critic, if any, is not used).
+ *
+ * @throws `checkpoint was trained on HalfCheetah-v5 with ppo, [256, 256]; this run is Pendulum-v1
+ *   with grpo, [32, 32]`, plus any other differing field.
+ */
+export function checkCheckpointFits(
+  saved: Record<string, unknown>,
+  cfg: Config,
+  use: "resume" | "init",
+): void {
+  const desc = (c: Record<string, unknown>) =>
+    `${c.env} with ${c.algo}, [${String(c.hidden).split(",").join(", ")}]`;
+  const core = use === "resume" ? ["env", "algo", "hidden"] : ["env", "hidden"];
+  const keys = use === "resume" ? resumeKeys : ["stateIndependentStd"] as (keyof Config)[];
+  const cur = cfg as unknown as Record<string, unknown>;
+  const others = keys.filter((k) => saved[k] !== undefined && saved[k] !== cur[k])
+    .map((k) => `--${kebab(k)} ${saved[k]} vs ${cur[k]}`);
+  if (core.every((k) => saved[k] === cur[k]) && !others.length) return;
+  throw new Error(
+    `checkpoint was trained on ${desc(saved)}; this run is ${desc(cur)}` +
+      (others.length ? ` (${others.join(", ")})` : ""),
+  );
 }

@@ -2,13 +2,14 @@
  * Evaluate a checkpoint with the deterministic policy (the mean action) on fresh seeds.
  *
  *   deno task eval --checkpoint runs/Pendulum-v1_grpo_s1/checkpoint.json --episodes 10 --seed 0
+ *   deno task eval --checkpoint runs/Pendulum-v1_grpo_s1     # a run folder: its checkpoint.json
  *
  * @module
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
-import { loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
+import { checkpointPath, loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
 import type { Activation } from "../lib/nn.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { kl } from "../lib/normal.ts";
@@ -16,7 +17,7 @@ import type { ComposedReward } from "../lib/rewards.ts";
 import { Rng } from "../lib/rng.ts";
 import { evalSeed } from "../lib/seeds.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
-import { layerSizes } from "./config.ts";
+import { layerSizes, MAX_SEED } from "./config.ts";
 
 /** What {@link evaluate} measures. */
 export interface EvalResult {
@@ -32,7 +33,8 @@ export interface EvalResult {
 
 /**
  * Runs the deterministic policy (the mean action, clipped to the action box) for `episodes`
- * episodes seeded seed, seed + 1, …, and reports the env's return; optionally also the return under
+ * episodes seeded evalSeed(seed, e) (lib/seeds.ts: disjoint across runs and from training seeds),
+ * and reports the env's return; optionally also the return under
  * another reward and the exact KL to a reference policy along the way.
  */
 export async function evaluate(
@@ -118,26 +120,52 @@ export async function loadPolicy(path: string): Promise<{
   return { policy, transform, obsStats, args, step: ckpt.step };
 }
 
+const USAGE = `Usage: deno task eval --checkpoint FILE|DIR [--episodes N] [--seed S]
+
+  --checkpoint  a checkpoint.json, or a run folder (its checkpoint.json is read)
+  --episodes    deterministic episodes, an integer in [1, 1024] [default: 10]
+  --seed        evaluation stream; episode e uses env seed evalSeed(seed, e) = 2³¹ + (1024·seed + e) mod 2³¹,
+                an integer in [0, ${MAX_SEED}] [default: 0]`;
+
+/** An integer flag in [lo, hi], or an error naming the flag, the value and the range. */
+function intFlag(name: string, value: string, lo: number, hi: number): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
+    throw new Error(
+      `--${name} is "${value}", expected an integer in [${lo}, ${hi === Infinity ? "∞" : hi}]`,
+    );
+  }
+  return n;
+}
+
 /** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */
 export async function main(
   argv: string[] = [],
-): Promise<EvalResult> {
+): Promise<EvalResult | undefined> {
   const { values } = parseArgs({
     args: argv,
     options: {
       checkpoint: { type: "string" },
       episodes: { type: "string", default: "10" },
       seed: { type: "string", default: "0" },
+      help: { type: "boolean", short: "h" },
     },
   });
-  if (!values.checkpoint) throw new Error("eval: --checkpoint FILE is required");
-  const { policy, transform, args, step } = await loadPolicy(values.checkpoint);
-  const episodes = Number(values.episodes), seed = Number(values.seed);
+  if (values.help) {
+    console.log(USAGE);
+    return undefined;
+  }
+  if (!values.checkpoint) throw new Error(`--checkpoint FILE|DIR is required\n${USAGE}`);
+  const episodes = intFlag("episodes", values.episodes, 1, 1024);
+  const seed = intFlag("seed", values.seed, 0, MAX_SEED);
+  let path = values.checkpoint;
+  if ((await Deno.stat(path).catch(() => undefined))?.isDirectory) path = checkpointPath(path);
+  const { policy, transform, args, step } = await loadPolicy(path);
   const r = await evaluate(policy, { env: String(args.env), episodes, seed, transform });
   console.log(
     `${args.env} ${args.algo} step ${step}: ${r.mean.toFixed(1)} ± ${
       r.std.toFixed(1)
-    } over ${episodes} episodes (seeds ${seed}…${seed + episodes - 1})`,
+    } (population std over ${episodes} episodes, evaluation stream ${seed})`,
   );
   return r;
 }

@@ -333,7 +333,7 @@ async function ensureCheckpoint(env: string, runsDir: string): Promise<string> {
   const dir = `${runsDir}/${env}_${flags[3]}_s1`, path = `${dir}/checkpoint.json`;
   if (await done(dir)) return path;
   console.log(`report: training ${env} (${flags.join(" ")}) into ${dir}`);
-  await train([...flags, "--out", dir, "--quiet"]);
+  await train([...flags, "--out", dir, "--quiet", "--overwrite"]);
   return path;
 }
 

@@ -1,7 +1,8 @@
 /**
  * Runs training jobs as `scripts/train.ts` subprocesses, `jobs` at a time, for studies that span
- * seeds and variants. A finished run (with eval.json) is skipped and an interrupted one resumes from
- * its checkpoint, so a long study can be run over several sittings. Each run's wall time goes to
+ * seeds and variants. A finished run (with eval.json) is skipped, an interrupted one resumes from
+ * its checkpoint (one stopped before its first checkpoint starts over), so a long study can be run
+ * over several sittings. Each run's wall time goes to
  * `<out>/wall.json`.
  *
  * @module
@@ -33,7 +34,7 @@ export async function runJobs(list: Job[], jobs = 2): Promise<void> {
       if (await exists(`${job.out}/eval.json`)) continue;
       const args = (await exists(`${job.out}/checkpoint.json`))
         ? ["--resume", job.out]
-        : [...job.flags, "--out", job.out];
+        : [...job.flags, "--out", job.out, "--overwrite"]; // killed before its first checkpoint
       const t0 = performance.now();
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", script, ...args, "--quiet"],

@@ -21,6 +21,8 @@ import {
   restoreParams,
   saveRunCheckpoint,
 } from "../lib/checkpoint.ts";
+import { type Checkpoint } from "../lib/checkpoint.ts";
+import { freeRunDir, listenForStop, openRunFolder, StoppedError } from "../lib/run_folder.ts";
 import { adaptKlCoef, grpoLoss, type RefKl } from "../lib/grpo.ts";
 import { MetricsWriter, writeArgs } from "../lib/metrics.ts";
 import type { Activation } from "../lib/nn.ts";
@@ -34,7 +36,15 @@ import { collectGroups, collectSteps, type EpisodeStats, type StartState } from 
 import { lrSchedule } from "../lib/schedule.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
 import { evaluate } from "./eval.ts";
-import { type Config, layerSizes, parseConfig, usage } from "./config.ts";
+import {
+  checkCheckpointFits,
+  type Config,
+  layerSizes,
+  notSaved,
+  parseConfig,
+  usage,
+  validateConfig,
+} from "./config.ts";
 import { Progress } from "../lib/progress.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import { DiagGaussian, kl } from "../lib/normal.ts";
@@ -71,26 +81,35 @@ function checkFinite(
   );
 }
 
-/** Runs training; returns the final evaluation (mean ± std of the deterministic return). */
-export async function main(
-  argv: string[] = [],
-): Promise<{ evalMean: number; evalStd: number; params: Tensor[]; out: string }> {
+/** What {@link main} returns: the final evaluation (mean ± std of the deterministic return). */
+type TrainResult = { evalMean: number; evalStd: number; params: Tensor[]; out: string };
+
+/** Runs training; returns the final evaluation. Releases the run folder's lock however it ends. */
+export async function main(argv: string[] = []): Promise<TrainResult> {
+  const cleanup: (() => void)[] = [];
+  try {
+    return await run(argv, cleanup);
+  } finally {
+    for (const f of cleanup.reverse()) f();
+  }
+}
+
+async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult> {
   const parsed = parseConfig(argv);
   if (parsed === "help") {
     console.log(usage());
     return { evalMean: NaN, evalStd: NaN, params: [], out: "" };
   }
-  let cfg = parsed.cfg;
-  const resumed = cfg.resume ? await loadCheckpoint(checkpointPath(cfg.resume)) : undefined;
-  if (resumed) cfg = { ...(resumed.args as unknown as Config), ...parsed.flags }; // the saved run, then any flags given now
-  const out = cfg.out || cfg.resume || `runs/${cfg.env}_${cfg.algo}_s${cfg.seed}`;
+  const { cfg, resumed } = await effectiveConfig(parsed); // validated; cfg.out is the run folder
+  const out = cfg.out;
   const log = (s: string) => cfg.quiet || console.log(s);
+  warnThreads(cfg.threads);
 
   // ---- env, policy, critic, optimizer
   const isGrpo = cfg.algo === "grpo";
   const reward = cfg.reward ? composeRewards(parseRewardSpec(cfg.reward, cfg.env)) : undefined; // validated up front
   const N = isGrpo ? cfg.groups * cfg.groupSize : cfg.numEnvs;
-  const envRngs = Array.from({ length: N }, (_, i) => new Rng(cfg.seed * 7919 + i));
+  const envRngs = Array.from({ length: N }, (_, i) => new Rng((cfg.seed * 7919 + i) >>> 0));
   const envs = await Promise.all(envRngs.map((rng) => makeEnv(cfg.env, { rng })));
   const venv = new VectorEnv(envs, { autoreset: !isGrpo });
   const S = venv.observationSpace.shape[0], D = venv.actionSpace.shape[0];
@@ -109,14 +128,15 @@ export async function main(
     activation: cfg.activation as Activation,
   });
   const initCkpt = cfg.init ? await loadCheckpoint(cfg.init) : undefined;
+  if (initCkpt) checkCheckpointFits(initCkpt.args, cfg, "init");
   if (initCkpt) restoreParams(policy.parameters(), initCkpt.params, { allowExtra: true }); // start from a trained policy
   const reference = isGrpo && cfg.refCoef > 0 ? policy.clone() : undefined; // π_ref: the initial policy, frozen
   const params = [...policy.parameters(), ...(critic?.parameters() ?? [])];
   const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5 });
   const schedule = lrSchedule({ kind: cfg.lrSchedule, lr: cfg.lr });
-  const actRng = new Rng(cfg.seed + 1),
-    batchRng = new Rng(cfg.seed + 2),
-    startRng = new Rng(cfg.seed + 3);
+  const actRng = new Rng((cfg.seed + 1) >>> 0),
+    batchRng = new Rng((cfg.seed + 2) >>> 0),
+    startRng = new Rng((cfg.seed + 3) >>> 0);
   let starts: (StartState | undefined)[] | undefined; // GRPO: where each group of the next update starts
   const obsRms = cfg.normObs ? new RunningMeanStd(S) : undefined;
   const initObs =
@@ -129,8 +149,9 @@ export async function main(
   let globalStep = 0, update = 0, klBeta = cfg.klCoef;
   let lastObs: Float32Array | undefined = isGrpo
     ? undefined
-    : venv.reset({ seed: cfg.seed * 7919 }).obs.slice();
+    : venv.reset({ seed: (cfg.seed * 7919) >>> 0 }).obs.slice();
 
+  let trainSeconds = 0; // rollout + advantage + update time, summed over resumes; evaluation excluded
   if (resumed) {
     restoreParams(params, resumed.params);
     optimizer.setState(resumed.optimizer as ReturnType<Adam["state"]>);
@@ -148,7 +169,10 @@ export async function main(
       lastObs?: number[];
       discounted: number[];
       starts?: ({ state: number[]; obs: number[] } | null)[];
+      trainSeconds?: number;
     };
+    checkSavedStarts(extra.starts, cfg.groups, envs[0].getState().length, S);
+    trainSeconds = extra.trainSeconds ?? 0;
     starts = extra.starts?.map((s) =>
       s ? { state: Float64Array.from(s.state), obs: Float32Array.from(s.obs) } : undefined
     );
@@ -156,11 +180,13 @@ export async function main(
     discounted = Float64Array.from(extra.discounted);
     if (extra.envStates) extra.envStates.forEach((s, i) => envs[i].setState(Float64Array.from(s)));
     if (extra.lastObs) lastObs = Float32Array.from(extra.lastObs);
-    log(`resumed ${out} at step ${globalStep} (update ${update})`);
-  } else {
-    await Deno.mkdir(out, { recursive: true });
-    writeArgs(out, cfg as unknown as Record<string, unknown>);
   }
+  // Everything is validated: only now does the folder change.
+  const lock = openRunFolder(out, { resume: !!resumed, overwrite: cfg.overwrite });
+  cleanup.push(() => lock.release());
+  if (lock.tookOver) console.error(`train: ${lock.tookOver}`);
+  writeArgs(out, savedArgs(cfg));
+  log(`run folder ${out}${resumed ? `: resumed at step ${globalStep} (update ${update})` : ""}`);
   const metrics = new MetricsWriter(out, { resumeStep: resumed ? globalStep : undefined });
   const transform = (o: Float32Array, upd: boolean) => {
     if (!obsRms) return o;
@@ -172,7 +198,7 @@ export async function main(
     saveRunCheckpoint(out, {
       step: globalStep,
       update,
-      args: cfg as unknown as Record<string, unknown>,
+      args: savedArgs(cfg),
       params: paramsToRecord(params),
       optimizer: optimizer.state(),
       normalizers: { obs: obsRms?.stats() ?? null, ret: retRms?.stats() ?? null },
@@ -190,6 +216,7 @@ export async function main(
         starts: starts?.map((s) =>
           s ? { state: Array.from(s.state), obs: Array.from(s.obs) } : null
         ),
+        trainSeconds,
       },
     });
 
@@ -197,17 +224,18 @@ export async function main(
     evaluate(policy, {
       env: cfg.env,
       episodes: cfg.evalEpisodes,
-      seed: 10_000 + cfg.seed,
+      seed: (10_000 + cfg.seed) >>> 0,
       transform: obsRms ? (o) => transform(o, false) : undefined,
     });
 
   await startThreads(cfg.threads);
   const start = performance.now();
   const startStep = globalStep;
-  let trainSeconds = 0; // rollout + advantage + update time of this process; evaluation excluded
-  const progress = cfg.quiet
-    ? undefined
-    : new Progress(totalUpdates * stepsPerUpdate, { startStep });
+  const stop = listenForStop();
+  const progress = cfg.quiet ? undefined : new Progress(totalUpdates * stepsPerUpdate, {
+    startStep,
+    rewardLabel: isGrpo ? `${cfg.horizon}-step segment reward` : "mean step reward",
+  });
   try {
     while (update < totalUpdates) {
       optimizer.lr = schedule(update, totalUpdates);
@@ -228,7 +256,7 @@ export async function main(
           rng: actRng,
           groupSize: cfg.groupSize,
           horizon: cfg.horizon,
-          seed: cfg.seed * 1_000_003 + update * N,
+          seed: (cfg.seed * 1_000_003 + update * N) >>> 0, // derived seeds wrap mod 2³²
           starts,
           record: Array.from(
             { length: cfg.groups },
@@ -435,22 +463,118 @@ export async function main(
         reward: row["reward"],
       });
       if (update % cfg.checkpointEvery === 0 || update === totalUpdates) await save();
+      const saved = update % cfg.checkpointEvery === 0 || update === totalUpdates;
+      await stopOnSignal(stop, { step: globalStep, saved, save, progress, out });
     }
   } finally {
+    stop.dispose();
     stopThreads();
     venv.close();
     progress?.finish();
   }
 
   // ---- final deterministic evaluation on fresh seeds
-  if (cfg.evalEpisodes <= 0) return { evalMean: NaN, evalStd: NaN, params, out };
-  const ev = await evalNow();
-  log(`eval over ${cfg.evalEpisodes} episodes: ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
-  await Deno.writeTextFile(
-    `${out}/eval.json`,
-    JSON.stringify({ step: globalStep, ...ev }, null, 1),
+  const ev = cfg.evalEpisodes > 0 ? await evalNow() : undefined;
+  if (ev) {
+    log(`eval over ${cfg.evalEpisodes} episodes: ${ev.mean.toFixed(1)} ± ${ev.std.toFixed(1)}`);
+    await Deno.writeTextFile(
+      `${out}/eval.json`,
+      JSON.stringify({ step: globalStep, ...ev }, null, 1),
+    );
+  }
+  log(`run folder ${out}: done at step ${globalStep}`);
+  return { evalMean: ev?.mean ?? NaN, evalStd: ev?.std ?? NaN, params, out };
+}
+
+/** The config as saved in args.json and checkpoints: without the flags that never stick. */
+function savedArgs(cfg: Config): Record<string, unknown> {
+  const args: Record<string, unknown> = { ...cfg };
+  for (const k of notSaved) delete args[k];
+  return args;
+}
+
+/**
+ * The run's config: flags over the preset, or on `--resume DIR` flags over the checkpoint's args,
+ * validated, with `out` resolved (DIR itself on resume; else a default name that holds no run).
+ */
+async function effectiveConfig(
+  parsed: { cfg: Config; flags: Partial<Config> },
+): Promise<{ cfg: Config; resumed?: Checkpoint }> {
+  const dir = parsed.cfg.resume;
+  if (!dir) {
+    const cfg = parsed.cfg;
+    validateConfig(cfg);
+    const out = cfg.out || freeRunDir(`runs/${cfg.env}_${cfg.algo}_s${cfg.seed}`);
+    return { cfg: { ...cfg, out } };
+  }
+  if (parsed.flags.out && parsed.flags.out !== dir) {
+    throw new Error(
+      `--out ${parsed.flags.out} with --resume ${dir}: a run resumes in its own folder; ` +
+        `copy ${dir} to ${parsed.flags.out} and resume that`,
+    );
+  }
+  if (parsed.flags.overwrite) throw new Error(`--overwrite with --resume ${dir}: choose one`);
+  const resumed = await loadCheckpoint(checkpointPath(dir));
+  const saved = { ...(resumed.args as unknown as Config) };
+  for (const k of notSaved) delete saved[k];
+  const cfg = { ...parsed.cfg, ...saved, ...parsed.flags, resume: dir, out: dir } as Config;
+  validateConfig(cfg);
+  checkCheckpointFits(resumed.args, cfg, "resume");
+  return { cfg, resumed };
+}
+
+/** Checks a checkpoint's saved GRPO start states against this run's groups and env sizes. */
+function checkSavedStarts(
+  starts: ({ state: number[]; obs: number[] } | null)[] | undefined,
+  groups: number,
+  stateSize: number,
+  S: number,
+): void {
+  if (!starts) return;
+  const bad = starts.length !== groups
+    ? `${starts.length} entries for --groups ${groups}`
+    : starts.map((s, g) =>
+      s && (s.state?.length !== stateSize || s.obs?.length !== S ||
+          ![...s.state, ...s.obs].every(Number.isFinite))
+        ? `group ${g}: expected ${stateSize} state and ${S} observation numbers`
+        : ""
+    ).find(Boolean);
+  if (bad) throw new Error(`checkpoint's saved start states do not fit this run: ${bad}`);
+}
+
+/** Warns when --threads exceeds the cores: more threads than cores only adds contention. */
+function warnThreads(threads: number): void {
+  const cores = navigator.hardwareConcurrency;
+  if (threads <= cores) return;
+  console.error(
+    `train: warning: --threads ${threads} is above this machine's ${cores} cores; ` +
+      `it runs slower and uses more memory than --threads ${cores}`,
   );
-  return { evalMean: ev.mean, evalStd: ev.std, params, out };
+}
+
+/**
+ * Between updates: if SIGINT / SIGTERM came, writes the checkpoint (unless this update just did),
+ * prints `stopping: checkpoint at step N written to DIR` and throws {@link StoppedError}, whose
+ * exit code is 130 or 143. Yields to the event loop first so that the signal listener can run.
+ */
+async function stopOnSignal(
+  stop: ReturnType<typeof listenForStop>,
+  o: {
+    step: number;
+    saved: boolean;
+    save: () => Promise<string>;
+    progress?: Progress;
+    out: string;
+  },
+): Promise<void> {
+  await new Promise((r) => setTimeout(r, 0));
+  const signal = stop.requested();
+  if (!signal) return;
+  if (!o.saved) await o.save();
+  o.progress?.finish();
+  const msg = `stopping: checkpoint at step ${o.step} written to ${o.out}`;
+  console.error(msg);
+  throw new StoppedError(`${msg} (${signal.signal})`, signal.exitCode);
 }
 
 function sliceDist(d: DiagGaussian, idx: Uint32Array, D: number): DiagGaussian {
@@ -474,6 +598,7 @@ if (import.meta.main) {
   try {
     await main(Deno.args);
   } catch (err) {
+    if (err instanceof StoppedError) Deno.exit(err.exitCode); // the message is already printed
     console.error(`train: ${(err as Error).message}`);
     Deno.exit(err instanceof NonFiniteError ? 3 : 1);
   }

@@ -60,6 +60,7 @@ for (const [name, flags] of Object.entries(variants)) {
     "--out",
     dirOf(name),
     "--quiet",
+    "--overwrite", // an unfinished run (no eval.json) starts over
   ]);
 }
 

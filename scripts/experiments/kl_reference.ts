@@ -36,7 +36,16 @@ const done = (dir: string) => Deno.stat(`${dir}/eval.json`).then(() => true, () 
 // ---- 1. pretrain the reference
 const pretrain = `${runs}/pretrain_s${seed}`;
 if (!(await done(pretrain))) {
-  await train(["--algo", "grpo", "--seed", String(seed), "--out", pretrain, "--quiet"]);
+  await train([
+    "--algo",
+    "grpo",
+    "--seed",
+    String(seed),
+    "--out",
+    pretrain,
+    "--quiet",
+    "--overwrite",
+  ]);
 }
 
 // ---- 2. fine-tune for every (estimator, β)
@@ -68,6 +77,7 @@ for (const c of cases) {
     "--out",
     dir,
     "--quiet",
+    "--overwrite", // an unfinished run starts over
   ]);
 }
 

@@ -105,6 +105,7 @@ for (const [run, spec] of Object.entries(specs)) {
       "--out",
       dirOf(run),
       "--quiet",
+      "--overwrite", // an unfinished run starts over
     ]);
   }
 }

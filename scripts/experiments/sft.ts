@@ -253,7 +253,7 @@ async function train(dir: string, steps: number, seed: number, init?: string): P
   const start = performance.now();
   await spawn("../train.ts", [
     ...["--algo", "grpo", "--seed", String(seed), "--total-steps", String(steps)],
-    ...["--eval-every", values["eval-every"], "--out", dir, "--quiet"],
+    ...["--eval-every", values["eval-every"], "--out", dir, "--quiet", "--overwrite"],
     ...trainArgs,
     ...(init ? ["--init", init] : []),
   ]);

@@ -1,3 +1,4 @@
+import { tempDir } from "../tmp.ts";
 import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
 import {
   CHECKPOINT_FORMAT,
@@ -57,7 +58,7 @@ function bitsEqual(actual: Float32Array | Float64Array, expected: Float32Array |
 }
 
 Deno.test("checkpoint: float32 params and float64 state round-trip bit for bit, −0 included", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = tempDir();
   try {
     const { data, w, b } = sample(new Rng(3));
     const path = `${dir}/c.json`;
@@ -97,7 +98,7 @@ Deno.test("checkpoint: the encoder matches JSON.parse for random float32 and flo
 });
 
 Deno.test("checkpoint: refuses NaN / ±∞, naming the tensor, and leaves the old file", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = tempDir();
   try {
     const path = `${dir}/c.json`;
     const { data } = sample(new Rng(1));
@@ -127,7 +128,7 @@ Deno.test("checkpoint: refuses NaN / ±∞, naming the tensor, and leaves the ol
 });
 
 Deno.test("checkpoint: load rejects a missing file and files truncated at many offsets", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = tempDir();
   try {
     await rejects(loadCheckpoint(`${dir}/nope.json`), {
       message: `Checkpoint ${dir}/nope.json does not exist`,
@@ -163,7 +164,7 @@ Deno.test("checkpoint: load rejects a missing file and files truncated at many o
 });
 
 Deno.test("checkpoint: load rejects wrong format, other versions and missing fields", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = tempDir();
   try {
     const path = `${dir}/c.json`;
     const good = JSON.parse(stringifyCheckpoint({
@@ -219,7 +220,7 @@ Deno.test("checkpoint: load rejects wrong format, other versions and missing fie
 });
 
 Deno.test("checkpoint: run folder keeps checkpoint.json latest and optional step snapshots", async () => {
-  const dir = await Deno.makeTempDir();
+  const dir = tempDir();
   try {
     strictEqual(await latestCheckpoint(dir), undefined);
     strictEqual(snapshotPath(dir, 1024), `${dir}/checkpoints/step_00001024.json`);

@@ -1,10 +1,11 @@
+import { tempDir } from "../tmp.ts";
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { MetricsWriter, readMetrics, writeArgs } from "../../lib/metrics.ts";
 import { formatDuration, Progress, type ProgressOptions } from "../../lib/progress.ts";
 
 function withDir(fn: (dir: string) => void): () => void {
   return () => {
-    const dir = Deno.makeTempDirSync();
+    const dir = tempDir();
     try {
       fn(dir);
     } finally {

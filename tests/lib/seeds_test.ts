@@ -57,8 +57,9 @@ Deno.test("evalSeed: never equal to a training seed of runs 1…100, nor wrapped
 });
 
 Deno.test("evalSeed: out-of-range run seeds and episodes are rejected with the value", () => {
-  throws(() => evalSeed(-1, 0), /run seed is -1, expected an integer in \[0, 2097152\)/);
-  throws(() => evalSeed(2 ** 21, 0), /run seed is 2097152/);
+  throws(() => evalSeed(-1, 0), /run seed is -1, expected an integer in \[0, 2³²\)/);
+  throws(() => evalSeed(2 ** 32, 0), /run seed is 4294967296/);
+  strictEqual(evalSeed(2 ** 21, 5), 2 ** 31 + 5); // past 2²¹ the blocks wrap
   throws(() => evalSeed(1.5, 0), /run seed is 1.5/);
   throws(() => evalSeed(0, 1024), /episode is 1024, expected an integer in \[0, 1024\)/);
   strictEqual(evalSeed(2 ** 21 - 1, 1023), 2 ** 32 - 1);
