@@ -9,7 +9,9 @@
  * ```
  *
  * Shapes: B batch, S obs size, D action size, H hidden. Clamping v keeps σ² in [e^{v_min}, e^{v_max}]
- * so a runaway head cannot under- or overflow; the clamp passes no gradient outside the range.
+ * so a runaway head cannot under- or overflow. Outside the range the clamp's gradient passes straight
+ * through when it points back inside (`clamp(…, { inward: true })`), so a v pushed past a bound can
+ * return; inside the range it is the plain clamp.
  *
  * Reference: Schulman et al. 2017 (PPO, state-independent log σ); Haarnoja et al. 2018 (clamped log σ).
  *
@@ -98,7 +100,7 @@ export class GaussianMlpPolicy {
     const h = this.net.trunk(obs);
     const mean = this.net.layers[this.net.layers.length - 1].forward(h);
     const raw = this.logStd ? mulScalar(this.logStd, 2) : this.logVarHead!.forward(h); // v = 2·log σ, or the head
-    return new DiagGaussian(mean, clamp(raw, this.logVarRange[0], this.logVarRange[1]));
+    return new DiagGaussian(mean, clamp(raw, ...this.logVarRange, { inward: true }));
   }
 
   /**

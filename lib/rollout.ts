@@ -37,6 +37,8 @@ export interface GroupRollout {
   N: number;
   /** Policy inputs, [T, N, S]. */
   obs: Float32Array;
+  /** Raw observations before the transform, [T, N, S] (π_ref normalizes them with its own statistics). */
+  raw: Float32Array;
   /** Sampled actions, [T, N, D]. */
   actions: Float32Array;
   /** log π_old(a|s), [T, N]. */
@@ -192,6 +194,7 @@ export function collectGroups(
     T,
     N,
     obs: new Float32Array(T * N * S),
+    raw: new Float32Array(T * N * S),
     actions: new Float32Array(T * N * D),
     logProbs: new Float32Array(T * N),
     rewards: new Float64Array(T * N),
@@ -214,8 +217,9 @@ export function collectGroups(
         });
       }
     }
-    const x = transform(raw, true);
+    const x = transformRunning(transform, raw, running, S);
     out.obs.set(x, t * N * S);
+    out.raw.set(raw, t * N * S);
     out.running.set(running, t * N);
     const { actions, logProbs } = policy.act(x, rng);
     out.actions.set(actions, t * N * D);
@@ -247,12 +251,31 @@ export function collectGroups(
   return steps < T ? trim(out, steps) : out;
 }
 
+/**
+ * The transform of all N rows, with only the running members' rows counted in its statistics: a
+ * stopped member's frozen last observation is not a new sample.
+ */
+function transformRunning(
+  transform: ObsTransform,
+  raw: Float32Array,
+  running: Uint8Array,
+  S: number,
+): Float32Array {
+  if (running.every((r) => r === 1)) return transform(raw, true);
+  const rows = Array.from(running.keys()).filter((i) => running[i]);
+  const live = new Float32Array(rows.length * S);
+  rows.forEach((i, j) => live.set(raw.subarray(i * S, (i + 1) * S), j * S));
+  transform(live, true); // counts the running rows
+  return transform(raw, false);
+}
+
 function trim(r: GroupRollout, T: number): GroupRollout {
   const N = r.N, S = r.obs.length / (r.T * N), D = r.actions.length / (r.T * N);
   return {
     ...r,
     T,
     obs: r.obs.slice(0, T * N * S),
+    raw: r.raw.slice(0, T * N * S),
     actions: r.actions.slice(0, T * N * D),
     logProbs: r.logProbs.slice(0, T * N),
     rewards: r.rewards.slice(0, T * N),
@@ -282,7 +305,8 @@ export interface StepRollout {
 }
 
 /**
- * T lockstep steps of an autoresetting vector env for PPO.
+ * T lockstep steps of an autoresetting vector env for PPO. The transform's statistics count each
+ * observation once, when the policy acts on it (s_0 … s_{T−1}); s_T is counted by the next rollout.
  * @param firstObs the current raw observations [N, S] (from the previous rollout or a reset)
  */
 export function collectSteps(
@@ -339,7 +363,7 @@ export function collectSteps(
         }
       }
     }
-    x = transform(r.obs, true).slice();
+    x = transform(r.obs, t < T - 1).slice(); // s_T is counted once, as s_0 of the next rollout
     if (t > 0) {
       for (let i = 0; i < N; i++) {
         if (!out.dones[(t - 1) * N + i]) out.nextValues[(t - 1) * N + i] = out.values[t * N + i];

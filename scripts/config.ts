@@ -54,6 +54,8 @@ export interface Config {
   gaeLambda: number;
   clip: number;
   vfCoef: number;
+  clipValue: boolean;
+  halfValueLoss: boolean;
   normAdv: boolean;
   normReward: boolean;
   // bookkeeping
@@ -110,6 +112,9 @@ const help: Record<keyof Config, string> = {
   gaeLambda: "PPO: GAE λ",
   clip: "PPO: ratio and value clip ε",
   vfCoef: "PPO: value-loss coefficient c_V",
+  clipValue: "PPO: clip the value update to ±ε around V_old (CleanRL clip_vloss; SB3 default: off)",
+  halfValueLoss:
+    "PPO: the ½ in L_V = ½·mean(V − R)² (CleanRL; SB3 has none, so its c_V is twice ours)",
   normAdv: "PPO: normalize advantages per minibatch",
   normReward:
     "PPO: scale rewards by the running std of the discounted return (Gymnasium NormalizeReward)",
@@ -162,6 +167,8 @@ const base: Config = {
   gaeLambda: 0.95,
   clip: 0.2,
   vfCoef: 0.5,
+  clipValue: true,
+  halfValueLoss: true,
   normAdv: true,
   normReward: true,
   checkpointEvery: 5,
@@ -222,8 +229,11 @@ export const presets: Record<string, Partial<Config>> = {
     minibatches: 32,
     threads: 2,
   },
-  // The SB3 zoo's tuned HalfCheetah PPO (its published 5819 ± 664 at 1M steps): 89–98 min per 1M
-  // here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
+  // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
+  // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
+  // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
+  // entry sets ortho_init=False: no flag yet), and the advantage std divides by n (SB3: n − 1).
+  // 89–98 min per 1M here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
   "HalfCheetah-v5/ppo": {
     totalSteps: 1_000_000,
     hidden: "256,256",

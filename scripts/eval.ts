@@ -9,6 +9,7 @@ import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
+import { meanOf, stdOf } from "../lib/metrics.ts";
 import type { Activation } from "../lib/nn.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { kl } from "../lib/normal.ts";
@@ -77,11 +78,9 @@ export async function evaluate(
   } finally {
     env.close();
   }
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
   return {
-    mean,
-    std,
+    mean: meanOf(returns),
+    std: stdOf(returns),
     returns,
     rewardMean: opts.reward ? rewardSum / opts.episodes : undefined,
     klRef: opts.reference ? klSum / states : undefined,

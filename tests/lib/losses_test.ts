@@ -35,7 +35,7 @@ Deno.test("GRPO loss with every term passes the finite-difference check", () => 
     const r = gradcheck(
       (m, lv) =>
         grpoLoss(dist(m, lv), { actions, logProbOld, advantages, oldDist, refDist }, {
-          klOldCoef: 0.7,
+          klCoef: 0.7,
           refCoef: 0.3,
           refKl,
           entCoef: 0.01,
@@ -55,7 +55,7 @@ Deno.test("GRPO at r = 1: the loss is −mean(Â), clip fractions are 0, and β 
     advantages,
     oldDist: same,
     refDist: same,
-  }, { klOldCoef: 1, refCoef: 1 });
+  }, { klCoef: 1, refCoef: 1 });
   const meanAdv = advantages.reduce((a, b) => a + b, 0) / B;
   ok(Math.abs(terms.policy_loss + meanAdv) < 1e-6, `${terms.policy_loss} vs ${-meanAdv}`);
   ok(
