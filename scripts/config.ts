@@ -97,7 +97,8 @@ const help: Record<keyof Config, string> = {
   branchProb:
     "GRPO: chance that a group branches from a state visited in the previous update (TRPO vine) instead of a fresh reset",
   advMode: "GRPO: advantage mode (process, outcome)",
-  scaleRewards: "GRPO: advantage scaling (group, batch, none)",
+  scaleRewards:
+    "GRPO: advantage scaling (group: ÷ the group's std; batch: ÷ the pooled std of the group-centred values, not TRL's std of raw rewards; none: Dr. GRPO)",
   dropZeroStd: "GRPO: drop groups with no reward spread (DAPO dynamic sampling)",
   epsLow: "GRPO: ratio clip below, 1 − ε_low",
   epsHigh: "GRPO: ratio clip above, 1 + ε_high",
