@@ -83,7 +83,7 @@ export {
   Wrapper,
 } from "./envs/wrappers.ts";
 export { VectorEnv, type VectorEnvLike } from "./envs/vector.ts";
-export { makeVectorEnv } from "./envs/worker_vector.ts";
+export { makeVectorEnv } from "./envs/worker_pool.ts";
 
 // Learning: advantages, losses, rollouts
 export { gae, type GroupAdvantageOptions, groupAdvantages } from "./lib/returns.ts";
