@@ -24,7 +24,14 @@
  *
  * @module
  */
-import type { Box, Env, ResetOptions, ResetResult, StepResult } from "./types.ts";
+import {
+  type Box,
+  clipToBox,
+  type Env,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+} from "./types.ts";
 
 /** Passes every call through to the wrapped env; subclasses override what they change. */
 export class Wrapper implements Env {
@@ -125,13 +132,9 @@ export class ClipAction extends Wrapper {
     this.#buf = new Float32Array(env.actionSpace.low.length);
   }
   override step(action: Float32Array): StepResult {
-    const { low, high } = this.env.actionSpace;
-    if (action.length !== low.length) return this.env.step(action); // let the env name the error
-    for (let i = 0; i < action.length; i++) {
-      const a = action[i];
-      this.#buf[i] = a < low[i] ? low[i] : a > high[i] ? high[i] : a;
-    }
-    return this.env.step(this.#buf);
+    const box = this.env.actionSpace;
+    if (action.length !== box.low.length) return this.env.step(action); // let the env name the error
+    return this.env.step(clipToBox(action, box, this.#buf));
   }
 }
 

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Info } from "../envs/types.ts";
+import { clipToBox, type Info } from "../envs/types.ts";
 import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
 import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
@@ -53,20 +53,6 @@ export interface GroupRollout {
   visited: StartState[];
   /** `rewards/<name>/mean` of the composed reward's terms, when one was given. */
   rewardTerms: Record<string, number>;
-}
-
-function clipInto(
-  out: Float32Array,
-  a: Float32Array,
-  low: Float32Array,
-  high: Float32Array,
-): Float32Array {
-  const D = low.length;
-  for (let k = 0; k < a.length; k++) {
-    const d = k % D;
-    out[k] = a[k] < low[d] ? low[d] : a[k] > high[d] ? high[d] : a[k];
-  }
-  return out;
 }
 
 /**
@@ -207,7 +193,6 @@ export function collectGroups(
   let steps = T;
   const running = new Uint8Array(N).fill(1);
   const clipped = new Float32Array(N * D);
-  const { low, high } = venv.actionSpace;
   for (let t = 0; t < T; t++) {
     for (const slot of record) {
       if (slot.t === t && running[slot.member]) {
@@ -225,7 +210,7 @@ export function collectGroups(
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(raw);
-    const r = venv.step(clipInto(clipped, actions, low, high));
+    const r = venv.step(clipToBox(actions, venv.actionSpace, clipped));
     let any = 0;
     for (let i = 0; i < N; i++) {
       if (!running[i]) continue;
@@ -340,7 +325,6 @@ export function collectSteps(
   };
   const scorer = reward && new Scorer(reward, N, S, D);
   const clipped = new Float32Array(N * D);
-  const { low, high } = venv.actionSpace;
   let x = transform(firstObs, true).slice();
   for (let t = 0; t < T; t++) {
     out.obs.set(x, t * N * S);
@@ -349,7 +333,7 @@ export function collectSteps(
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(t === 0 ? firstObs : venv.buffers.obs);
-    const r = venv.step(clipInto(clipped, actions, low, high));
+    const r = venv.step(clipToBox(actions, venv.actionSpace, clipped));
     for (let i = 0; i < N; i++) {
       const k = t * N + i;
       out.rewards[k] = scorer ? scorer.step(i, clipped, r, venv.infos[i], false) : r.rewards[i];

@@ -116,9 +116,10 @@ const help: Record<keyof Config, string> = {
   clipValue: "PPO: clip the value update to ±ε around V_old (CleanRL clip_vloss; SB3 default: off)",
   halfValueLoss:
     "PPO: the ½ in L_V = ½·mean(V − R)² (CleanRL; SB3 has none, so its c_V is twice ours)",
-  normAdv: "PPO: normalize advantages per minibatch",
+  normAdv:
+    "PPO: normalize advantages per minibatch, (Â − mean)/(std + 1e-8) with the population std (÷ n; CleanRL and SB3 divide by n − 1)",
   normReward:
-    "PPO: scale rewards by the running std of the discounted return (Gymnasium NormalizeReward)",
+    "PPO: scale rewards by the running std of the discounted return, clipped to ±10 (Gymnasium NormalizeReward: the return resets on termination only)",
   checkpointEvery: "save checkpoint.json every this many updates (and at the end)",
   evalEpisodes:
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",

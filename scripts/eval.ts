@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
+import { clipToBox } from "../envs/types.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
 import { meanOf, stdOf } from "../lib/metrics.ts";
@@ -47,7 +48,6 @@ export async function evaluate(
   },
 ): Promise<EvalResult> {
   const env = await makeEnv(opts.env);
-  const { low, high } = env.actionSpace;
   const rng = new Rng(0); // unused: deterministic actions draw nothing
   const S = policy.obsSize;
   const returns: number[] = [];
@@ -59,9 +59,7 @@ export async function evaluate(
       for (;;) {
         const x = opts.transform ? opts.transform(obs) : obs;
         const { actions } = policy.act(x, rng, { deterministic: true });
-        for (let d = 0; d < actions.length; d++) {
-          actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
-        }
+        clipToBox(actions, env.actionSpace, actions);
         if (opts.reference) {
           const s = new Tensor(x, [1, S]);
           klSum += noGrad(() => kl(policy.forward(s), opts.reference!.forward(s)).item());
