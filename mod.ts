@@ -56,7 +56,7 @@ export { startThreads, stopThreads, threadCount } from "./lib/threads.ts";
 export { Rng, type RngState } from "./lib/rng.ts";
 
 // Distributions, networks, optimizers
-export { DiagGaussian, k3, kl } from "./lib/normal.ts";
+export { DiagGaussian, k3, kl, MAX_LOG_RATIO } from "./lib/normal.ts";
 export { type Activation, Linear, Mlp, type MlpOptions, orthogonal } from "./lib/nn.ts";
 export { GaussianMlpPolicy, type PolicyOptions, ValueMlp } from "./lib/policy.ts";
 export {
@@ -71,6 +71,7 @@ export { lrSchedule, type Schedule, type ScheduleConfig } from "./lib/schedule.t
 
 // Environments
 export type { Box, Env, EnvOptions, ResetOptions, StepResult } from "./envs/types.ts";
+export { clipToBox } from "./envs/types.ts";
 export { envIds, makeEnv } from "./envs/registry.ts";
 export { Pendulum } from "./envs/pendulum.ts";
 export {
@@ -78,6 +79,7 @@ export {
   NormalizeObservation,
   NormalizeReward,
   RecordEpisodeStatistics,
+  RewardScaler,
   RunningMeanStd,
   TimeLimit,
   Wrapper,
@@ -107,4 +109,4 @@ export { behaviourCloning, type Demonstrations, nll } from "./lib/sft.ts";
 
 // Runs: checkpoints and metrics
 export { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "./lib/checkpoint.ts";
-export { MetricsWriter, readMetrics } from "./lib/metrics.ts";
+export { meanOf, MetricsWriter, readMetrics, stdOf } from "./lib/metrics.ts";
