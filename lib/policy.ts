@@ -17,7 +17,7 @@
  *
  * @module
  */
-import { type Activation, Linear, Mlp } from "./nn.ts";
+import { type Activation, type Init, Linear, Mlp } from "./nn.ts";
 import { DiagGaussian } from "./normal.ts";
 import { clamp, mulScalar, reshape } from "./ops.ts";
 import { Rng } from "./rng.ts";
@@ -35,6 +35,8 @@ export interface PolicyOptions {
   stateIndependentStd?: boolean;
   /** Initial log σ (the head's bias, or the parameter). Default 0. */
   initLogStd?: number;
+  /** Parameter init of every layer (nn.ts). Default "orthogonal". */
+  init?: Init;
   /** Clamp range [v_min, v_max] of the log-variance v = log σ². Default [−20, 4]. */
   logVarRange?: [number, number];
 }
@@ -79,7 +81,14 @@ export class GaussianMlpPolicy {
     }
     this.obsSize = obsSize;
     this.actSize = actSize;
-    this.net = new Mlp(obsSize, actSize, { rng, hidden, activation, name: "pi", outGain: 0.01 }); // last layer = μ head
+    this.net = new Mlp(obsSize, actSize, {
+      rng,
+      hidden,
+      activation,
+      name: "pi",
+      outGain: 0.01, // last layer = μ head
+      init: opts.init,
+    });
     if (stateIndependentStd) {
       this.logStd = new Tensor(new Float32Array(actSize).fill(initLogStd), [actSize], {
         requiresGrad: true,
@@ -90,6 +99,7 @@ export class GaussianMlpPolicy {
         rng,
         name: "pi.logvar",
         gain: 0.01,
+        init: opts.init,
       });
       this.logVarHead.bias.data.fill(2 * initLogStd);
     }
@@ -143,7 +153,10 @@ export class GaussianMlpPolicy {
 export class ValueMlp {
   readonly net: Mlp;
 
-  constructor(obsSize: number, opts: { rng: Rng; hidden?: number[]; activation?: Activation }) {
+  constructor(
+    obsSize: number,
+    opts: { rng: Rng; hidden?: number[]; activation?: Activation; init?: Init },
+  ) {
     this.net = new Mlp(obsSize, 1, { ...opts, name: "vf", outGain: 1 });
   }
 

@@ -23,6 +23,7 @@ export interface Config {
   activation: string;
   stateIndependentStd: boolean;
   initLogStd: number;
+  orthoInit: boolean;
   // optimization
   lr: number;
   lrSchedule: string;
@@ -83,6 +84,8 @@ const help: Record<keyof Config, string> = {
   activation: "hidden nonlinearity (relu, tanh)",
   stateIndependentStd: "one log σ parameter per action dim instead of a log σ² head",
   initLogStd: "initial log σ",
+  orthoInit:
+    "orthogonal init with CleanRL's gains (√2 hidden, 0.01 policy heads, 1 value head); off: PyTorch's U(±1/√fan_in), as SB3's ortho_init=False",
   lr: "Adam learning rate α₀",
   lrSchedule: "learning-rate schedule (constant, linear, cosine)",
   epochs: "passes over each batch",
@@ -141,6 +144,7 @@ const base: Config = {
   activation: "tanh",
   stateIndependentStd: false,
   initLogStd: 0,
+  orthoInit: true,
   lr: 1e-3,
   lrSchedule: "linear",
   epochs: 10,
@@ -234,7 +238,7 @@ export const presets: Record<string, Partial<Config>> = {
   // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
   // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
   // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
-  // entry sets ortho_init=False: no flag yet), and the advantage std divides by n (SB3: n − 1).
+  // entry sets ortho_init=False; --no-ortho-init), and the advantage std divides by n (SB3: n − 1).
   // 89–98 min per 1M here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
   "HalfCheetah-v5/ppo": {
     totalSteps: 1_000_000,

@@ -93,11 +93,13 @@ export async function main(
     activation: cfg.activation as Activation,
     stateIndependentStd: cfg.stateIndependentStd,
     initLogStd: cfg.initLogStd,
+    init: cfg.orthoInit === false ? "uniform" : "orthogonal", // runs saved before the flag: orthogonal
   });
   const critic = isGrpo ? undefined : new ValueMlp(S, {
     rng: initRng,
     hidden: cfg.criticHidden ? layerSizes("critic-hidden", cfg.criticHidden) : hidden, // older runs: unset
     activation: cfg.activation as Activation,
+    init: cfg.orthoInit === false ? "uniform" : "orthogonal",
   });
   const initCkpt = cfg.init ? await loadCheckpoint(cfg.init) : undefined;
   if (initCkpt) restoreParams(policy.parameters(), initCkpt.params, { allowExtra: true }); // start from a trained policy
