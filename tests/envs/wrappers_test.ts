@@ -256,7 +256,7 @@ Deno.test("RewardScaler (PPO's --norm-reward): R resets on termination only; σ�
   // env 0: 1, then 3 at its termination (the old return dropped, Gymnasium's order), then 0.5·3 + 4;
   // env 1 is never reset: 2, 0.5·2 − 1 = 0, 40
   deepStrictEqual(R, [5.5, 40]);
-  const last = Float64Array.from([0, 40]);
-  s.scale(last, [0, 0], false); // not training: σ² stays; 40/σ is far past the clip
+  const last = Float64Array.from([0, 400]);
+  s.scale(last, [0, 0], false); // not training: σ² stays; 400/σ is far past the clip
   strictEqual(last[1], 3);
 });
