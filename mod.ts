@@ -56,7 +56,7 @@ export { startThreads, stopThreads, threadCount } from "./lib/threads.ts";
 export { Rng, type RngState } from "./lib/rng.ts";
 
 // Distributions, networks, optimizers
-export { DiagGaussian, k3, kl } from "./lib/normal.ts";
+export { DiagGaussian, k3, kl, MAX_LOG_RATIO } from "./lib/normal.ts";
 export { type Activation, Linear, Mlp, type MlpOptions, orthogonal } from "./lib/nn.ts";
 export { GaussianMlpPolicy, type PolicyOptions, ValueMlp } from "./lib/policy.ts";
 export {
@@ -71,6 +71,7 @@ export { lrSchedule, type Schedule, type ScheduleConfig } from "./lib/schedule.t
 
 // Environments
 export type { Box, Env, EnvOptions, ResetOptions, StepResult } from "./envs/types.ts";
+export { clipToBox } from "./envs/types.ts";
 export { envIds, makeEnv } from "./envs/registry.ts";
 export { Pendulum } from "./envs/pendulum.ts";
 export {
@@ -78,12 +79,13 @@ export {
   NormalizeObservation,
   NormalizeReward,
   RecordEpisodeStatistics,
+  RewardScaler,
   RunningMeanStd,
   TimeLimit,
   Wrapper,
 } from "./envs/wrappers.ts";
 export { VectorEnv, type VectorEnvLike } from "./envs/vector.ts";
-export { makeVectorEnv } from "./envs/worker_vector.ts";
+export { makeVectorEnv } from "./envs/worker_pool.ts";
 
 // Learning: advantages, losses, rollouts
 export { gae, type GroupAdvantageOptions, groupAdvantages } from "./lib/returns.ts";
@@ -107,7 +109,7 @@ export { behaviourCloning, type Demonstrations, nll } from "./lib/sft.ts";
 
 // Runs: checkpoints and metrics
 export { latestCheckpoint, loadCheckpoint, saveCheckpoint } from "./lib/checkpoint.ts";
-export { MetricsWriter, readMetrics } from "./lib/metrics.ts";
+export { meanOf, MetricsWriter, readMetrics, stdOf } from "./lib/metrics.ts";
 
 // Reporting: rliable-style statistics over runs, and evaluation seeds
 export * as stats from "./lib/stats.ts";

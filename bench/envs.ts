@@ -1,6 +1,6 @@
 /**
  * Env throughput: env steps per second for single envs and vector envs (inline vs Web Workers,
- * SharedArrayBuffer + Atomics vs postMessage). Add rows by appending to {@link cases}.
+ * SharedArrayBuffer + Atomics). Add rows by appending to {@link cases}.
  *
  * ```sh
  * npx -y deno@2.9.6 run -A bench/envs.ts [--seconds 2] [--filter Pendulum]
@@ -11,14 +11,14 @@
 import { Rng } from "../lib/rng.ts";
 import { makeEnv } from "../envs/registry.ts";
 import { VectorEnv } from "../envs/vector.ts";
-import { MessageVectorEnv, WorkerVectorEnv } from "../envs/worker_vector.ts";
+import { WorkerVectorEnv } from "../envs/worker_pool.ts";
 
 /** One row: `backend` "single" steps one env; the others step N envs per call. */
 export interface BenchCase {
   env: string;
   n: number;
-  backend: "single" | "inline" | "workers" | "message";
-  /** Web Workers for the "workers" / "message" backends. */
+  backend: "single" | "inline" | "workers";
+  /** Web Workers for the "workers" backend. */
   workers?: number;
   envOptions?: Record<string, number>;
 }
@@ -29,7 +29,6 @@ export const cases: BenchCase[] = [
   { env: "Pendulum-v1", n: 64, backend: "inline" },
   { env: "Pendulum-v1", n: 64, backend: "workers", workers: 1 },
   { env: "Pendulum-v1", n: 64, backend: "workers", workers: 2 },
-  { env: "Pendulum-v1", n: 64, backend: "message", workers: 2 },
   { env: "HalfCheetah-v5", n: 1, backend: "single" },
   { env: "HalfCheetah-v5", n: 16, backend: "inline" },
   { env: "HalfCheetah-v5", n: 16, backend: "workers", workers: 2 },
@@ -78,9 +77,7 @@ export async function runCase(
       ? new VectorEnv(
         await Promise.all(Array.from({ length: c.n }, () => makeEnv(c.env, c.envOptions))),
       )
-      : c.backend === "workers"
-      ? await WorkerVectorEnv.create(c.env, c.n, opts)
-      : await MessageVectorEnv.create(c.env, c.n, opts);
+      : await WorkerVectorEnv.create(c.env, c.n, opts);
     const probe = await makeEnv(c.env, c.envOptions);
     const { low, high } = probe.actionSpace;
     probe.close();
@@ -100,11 +97,7 @@ export function formatTable(rows: BenchResult[]): string {
     "|---|---:|---|---:|---:|---:|",
   ];
   for (const r of rows) {
-    const backend = r.backend === "workers"
-      ? "workers (SAB+Atomics)"
-      : r.backend === "message"
-      ? "workers (postMessage)"
-      : r.backend;
+    const backend = r.backend === "workers" ? "workers (SAB+Atomics)" : r.backend;
     lines.push(
       `| ${r.env} | ${r.n} | ${backend} | ${r.workers ?? "-"} | ${
         Math.round(r.stepsPerSec).toLocaleString("en-US")

@@ -16,6 +16,36 @@ export interface Box {
   high: Float32Array;
 }
 
+/**
+ * Clips a batch of actions [B·D] into a box, element by element — the toolkit's one action clip
+ * (ClipAction, rollouts, evaluation, recording and experts all call it):
+ *
+ * ```text
+ * a'_k = min(max(a_k, low_d), high_d),  d = k mod D
+ * ```
+ * Non-finite values pass through, so the env still rejects them. `out` may be `a` itself.
+ *
+ * @example
+ * ```ts
+ * import { clipToBox } from "./types.ts";
+ * import { deepStrictEqual } from "node:assert/strict";
+ * const box = { low: [-1, 0], high: [1, 2] };
+ * deepStrictEqual(Array.from(clipToBox([5, -3, 0.5, 1], box)), [1, 0, 0.5, 1]);
+ * ```
+ */
+export function clipToBox(
+  a: ArrayLike<number>,
+  box: { low: ArrayLike<number>; high: ArrayLike<number> },
+  out: Float32Array = new Float32Array(a.length),
+): Float32Array {
+  const { low, high } = box, D = low.length;
+  for (let k = 0; k < a.length; k++) {
+    const d = k % D, x = a[k];
+    out[k] = x < low[d] ? low[d] : x > high[d] ? high[d] : x;
+  }
+  return out;
+}
+
 /** Extra per-step or per-reset facts, as numbers (e.g. `x_velocity`). */
 export type Info = Record<string, number>;
 

@@ -6,12 +6,17 @@
  * ```ts
  * import { Pendulum } from "./pendulum.ts";
  * import { ClipAction, NormalizeObservation, NormalizeReward, RecordEpisodeStatistics } from "./wrappers.ts";
+ * import { deepStrictEqual, ok } from "node:assert/strict";
  * const env = new NormalizeReward(
  *   new NormalizeObservation(new ClipAction(new RecordEpisodeStatistics(new Pendulum()))),
  *   { gamma: 0.99 },
  * );
  * env.reset({ seed: 0 });
- * env.step(new Float32Array([5])); // clipped to 2 before Pendulum sees it
+ * const r = env.step(new Float32Array([5])); // clipped to 2 before Pendulum sees it
+ * ok(r.obs.every((x) => Math.abs(x) <= 10) && Number.isFinite(r.reward));
+ * const clipped = new ClipAction(new Pendulum()), bare = new Pendulum();
+ * clipped.reset({ seed: 0 }), bare.reset({ seed: 0 });
+ * deepStrictEqual(clipped.step(new Float32Array([5])).obs, bare.step(new Float32Array([2])).obs);
  * ```
  *
  * Reference: Gymnasium `gymnasium/wrappers` (TimeLimit, ClipAction, NormalizeObservation,
@@ -19,7 +24,14 @@
  *
  * @module
  */
-import type { Box, Env, ResetOptions, ResetResult, StepResult } from "./types.ts";
+import {
+  type Box,
+  clipToBox,
+  type Env,
+  type ResetOptions,
+  type ResetResult,
+  type StepResult,
+} from "./types.ts";
 
 /** Passes every call through to the wrapped env; subclasses override what they change. */
 export class Wrapper implements Env {
@@ -120,13 +132,9 @@ export class ClipAction extends Wrapper {
     this.#buf = new Float32Array(env.actionSpace.low.length);
   }
   override step(action: Float32Array): StepResult {
-    const { low, high } = this.env.actionSpace;
-    if (action.length !== low.length) return this.env.step(action); // let the env name the error
-    for (let i = 0; i < action.length; i++) {
-      const a = action[i];
-      this.#buf[i] = a < low[i] ? low[i] : a > high[i] ? high[i] : a;
-    }
-    return this.env.step(this.#buf);
+    const box = this.env.actionSpace;
+    if (action.length !== box.low.length) return this.env.step(action); // let the env name the error
+    return this.env.step(clipToBox(action, box, this.#buf));
   }
 }
 
@@ -310,53 +318,93 @@ export interface NormalizeRewardStats extends RunningMeanStdStats {
 }
 
 /**
- * Scales rewards by the running standard deviation of the discounted return, as Gymnasium does:
+ * Scales N parallel reward streams by the running standard deviation of their discounted returns,
+ * as Gymnasium's NormalizeReward (and its vector version) does — the one implementation, used by
+ * {@link NormalizeReward} (N = 1) and by PPO's `--norm-reward` (N envs):
  *
  * ```text
- * R ← γ·R·(1 − terminated) + r                (R is not reset on truncation or reset, as in Gymnasium)
- * σ² ← running variance of R                  (updated while training)
- * r' = clip(r / √(σ² + ε), −c, c)             c = clip (default 10)
+ * R_i ← γ·R_i·(1 − terminated_i) + r_i        (R is not reset on truncation or reset, as in Gymnasium)
+ * σ² ← running variance of R                  (the N values R_i merged per step, while training)
+ * r'_i = clip(r_i / √(σ² + ε), −c, c)         c = clip (default 10, as SB3's VecNormalize)
  * ```
  * γ = `gamma` (default 0.99). The mean is not subtracted (openai/baselines#538).
  *
- * Reference: Gymnasium `NormalizeReward` (stateful_reward.py), plus SB3's ±10 clip.
+ * @example
+ * ```ts
+ * import { RewardScaler } from "./wrappers.ts";
+ * import { ok } from "node:assert/strict";
+ * const s = new RewardScaler(2, { gamma: 0.5 });
+ * const r = new Float64Array([2, 4]);
+ * s.scale(r, [0, 0]); // R = [2, 4]: σ² ≈ 1 (the batch's variance, merged with the prior 1)
+ * ok(Math.abs(r[0] - 2 / Math.sqrt(s.rms.var[0] + 1e-8)) < 1e-12 && s.returns[1] === 4);
+ * ```
+ *
+ * Reference: Gymnasium `NormalizeReward` (wrappers/stateful_reward.py, wrappers/vector/stateful_reward.py).
  */
-export class NormalizeReward extends Wrapper {
-  training: boolean;
+export class RewardScaler {
   readonly gamma: number;
   readonly epsilon: number;
   readonly clip: number;
   readonly rms: RunningMeanStd = new RunningMeanStd(1);
-  #ret = 0;
+  /** R_i, the running discounted returns [N]. */
+  readonly returns: Float64Array;
+  /** @param n N, the number of streams @param options `gamma` (default 0.99), ε, c */
+  constructor(n: number, options: { gamma?: number; epsilon?: number; clip?: number } = {}) {
+    this.returns = new Float64Array(n);
+    this.gamma = options.gamma ?? 0.99;
+    this.epsilon = options.epsilon ?? 1e-8;
+    this.clip = options.clip ?? 10;
+  }
+  /** Scales one step's rewards [N] in place; `training` (default true) updates σ². */
+  scale(rewards: Float64Array, terminated: ArrayLike<number>, training = true): void {
+    const R = this.returns;
+    for (let i = 0; i < R.length; i++) {
+      R[i] = R[i] * this.gamma * (terminated[i] ? 0 : 1) + rewards[i];
+    }
+    if (training) this.rms.update(R);
+    const sd = Math.sqrt(this.rms.var[0] + this.epsilon);
+    for (let i = 0; i < R.length; i++) {
+      rewards[i] = Math.min(Math.max(rewards[i] / sd, -this.clip), this.clip);
+    }
+  }
+}
+
+/** The JSON-able statistics of {@link NormalizeReward}: the return's RunningMeanStd and R. */
+export interface NormalizeRewardStats extends RunningMeanStdStats {
+  /** The running discounted return R. */
+  ret: number;
+}
+
+/** Scales rewards by the running standard deviation of the discounted return: {@link RewardScaler} with N = 1. */
+export class NormalizeReward extends Wrapper {
+  training: boolean;
+  readonly scaler: RewardScaler;
   #one = new Float64Array(1);
   /** @param options `gamma` (default 0.99) plus {@link NormalizeOptions}. */
   constructor(env: Env, options: NormalizeOptions & { gamma?: number } = {}) {
     super(env);
-    this.gamma = options.gamma ?? 0.99;
-    this.epsilon = options.epsilon ?? 1e-8;
-    this.clip = options.clip ?? 10;
+    this.scaler = new RewardScaler(1, options);
     this.training = options.training ?? true;
+  }
+  get rms(): RunningMeanStd {
+    return this.scaler.rms;
   }
   override step(action: Float32Array): StepResult {
     const r = this.env.step(action);
-    this.#ret = this.#ret * this.gamma * (r.terminated ? 0 : 1) + r.reward;
-    if (this.training) {
-      this.#one[0] = this.#ret;
-      this.rms.update(this.#one);
-    }
-    const z = r.reward / Math.sqrt(this.rms.var[0] + this.epsilon);
-    r.reward = Math.min(Math.max(z, -this.clip), this.clip);
+    this.#one[0] = r.reward;
+    this.scaler.scale(this.#one, [r.terminated ? 1 : 0], this.training);
+    r.reward = this.#one[0];
     return r;
   }
   stats(): NormalizeRewardStats {
-    return { ...this.rms.stats(), ret: this.#ret };
+    return { ...this.rms.stats(), ret: this.scaler.returns[0] };
   }
   setStats(s: NormalizeRewardStats): void {
     if (!Number.isFinite(s?.ret)) {
       throw new Error(`NormalizeReward.setStats: ret is ${s?.ret}, expected a finite number`);
     }
     this.rms.setStats(s);
-    this.#ret = s.ret;
+    this.scaler.returns[0] = s.ret;
   }
 }
 

@@ -9,7 +9,8 @@ import type { Rng } from "./rng.ts";
 
 /**
  * Calls `fn` with the row indices of each minibatch, for `epochs` passes over B rows, reshuffled
- * with `rng` every epoch. B must divide into `minibatches` parts; the last part takes the remainder.
+ * with `rng` every epoch. B need not be a multiple of `minibatches` (1 ≤ minibatches ≤ B): each
+ * part has ⌊B/minibatches⌋ rows and the last also takes the remainder (B = 10, 3 parts: 3, 3, 4).
  */
 export function forEachMinibatch(
   B: number,

@@ -4,20 +4,22 @@
  * reference policy (k3 estimator or the exact Gaussian KL).
  *
  * ```text
- * r_t   = π_θ(a_t|s_t) / π_old(a_t|s_t) = exp(log π_θ − log π_old)
+ * r_t   = π_θ(a_t|s_t) / π_old(a_t|s_t) = exp(clip(log π_θ − log π_old, −20, 20))
  * L_clip = −mean_t min(r_t·Â_t, clip(r_t, 1 − ε_low, 1 + ε_high)·Â_t)
  * L      = L_clip + β_old·mean_t KL(π_old‖π_θ)(s_t) + β_ref·mean_t KL(π_θ‖π_ref)(s_t) − c_H·mean_t H(π_θ)(s_t)
  * adaptive β_old (PPO §4), d = mean KL(π_old‖π_θ) after the update:
  *   d < d_targ/1.5 ⇒ β_old ← β_old/2;   d > 1.5·d_targ ⇒ β_old ← 2·β_old
  * ```
- * The mean runs over every step in the batch (DAPO's step-level normalization).
+ * The mean runs over every step in the batch (DAPO's step-level normalization). The log-ratio is
+ * bounded to ±20 before exp (normal.ts MAX_LOG_RATIO), so r stays finite in float32; beyond the
+ * bound it passes no gradient.
  *
  * Reference: Shao et al., DeepSeekMath (arXiv 2402.03300) eq. 3; Schulman et al., PPO (arXiv 1707.06347) §3–4;
  * Yu et al., DAPO (arXiv 2503.14476) clip-higher.
  *
  * @module
  */
-import { type DiagGaussian, k3, kl } from "./normal.ts";
+import { type DiagGaussian, k3, kl, MAX_LOG_RATIO } from "./normal.ts";
 import { add, clamp, exp, mean, minimum, mul, mulScalar, sub } from "./ops.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -30,8 +32,8 @@ export interface GrpoLossOptions {
   epsLow?: number;
   /** ε_high: the ratio's upper clip is 1 + ε_high. Default 0.28 (DAPO clip-higher). */
   epsHigh?: number;
-  /** β_old, the trust-region coefficient on KL(π_old‖π_θ). Default 0 (off). */
-  klOldCoef?: number;
+  /** β_old, the trust-region coefficient on KL(π_old‖π_θ) (`--kl-coef`). Default 0 (off). */
+  klCoef?: number;
   /** β_ref, the coefficient on KL(π_θ‖π_ref). Default 0 (no reference). */
   refCoef?: number;
   /** The reference-KL estimator. Default "k3". */
@@ -75,23 +77,22 @@ export function grpoLoss(
   batch: GrpoMinibatch,
   opts: GrpoLossOptions = {},
 ): { loss: Tensor; terms: GrpoTerms } {
-  const { epsLow = 0.2, epsHigh = 0.28, klOldCoef = 0, refCoef = 0, refKl = "k3", entCoef = 0 } =
-    opts;
+  const { epsLow = 0.2, epsHigh = 0.28, klCoef = 0, refCoef = 0, refKl = "k3", entCoef = 0 } = opts;
   const B = dist.batch;
   const adv = new Tensor(batch.advantages, [B]);
   const logProb = dist.logProb(batch.actions);
   const logRatio = sub(logProb, new Tensor(batch.logProbOld, [B])); // log r = log π_θ − log π_old
-  const ratio = exp(logRatio);
+  const ratio = exp(clamp(logRatio, -MAX_LOG_RATIO, MAX_LOG_RATIO)); // |log r| ≤ 20: finite in float32
   const unclipped = mul(ratio, adv); // r·Â
   const clipped = mul(clamp(ratio, 1 - epsLow, 1 + epsHigh), adv); // clip(r, 1 − ε_low, 1 + ε_high)·Â
   const policyLoss = mulScalar(mean(minimum(unclipped, clipped)), -1);
   let loss = policyLoss;
   let klOld = NaN, klRef = NaN, entropy = NaN;
-  if (klOldCoef > 0) {
-    if (!batch.oldDist) throw new Error(`grpoLoss: klOldCoef = ${klOldCoef} needs batch.oldDist`);
+  if (klCoef > 0) {
+    if (!batch.oldDist) throw new Error(`grpoLoss: klCoef = ${klCoef} needs batch.oldDist`);
     const k = mean(kl(batch.oldDist, dist)); // KL(π_old‖π_θ)
     klOld = k.item();
-    loss = add(loss, mulScalar(k, klOldCoef));
+    loss = add(loss, mulScalar(k, klCoef));
   }
   if (refCoef > 0) {
     if (!batch.refDist) throw new Error(`grpoLoss: refCoef = ${refCoef} needs batch.refDist`);

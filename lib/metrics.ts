@@ -188,3 +188,25 @@ export function writeArgs(dir: string, args: Record<string, unknown>): string {
   replaceFile(path, JSON.stringify(args, null, 2) + "\n");
   return path;
 }
+
+/**
+ * The mean of a list, NaN when empty.
+ * @example
+ * ```ts
+ * import { meanOf, stdOf } from "./metrics.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(meanOf([1, 2, 3, 6]), 3);
+ * strictEqual(stdOf([1, 2, 3, 6]), Math.sqrt(3.5)); // (4 + 1 + 0 + 9)/4
+ * ```
+ */
+export function meanOf(xs: ArrayLike<number>): number {
+  let s = 0;
+  for (let i = 0; i < xs.length; i++) s += xs[i];
+  return xs.length ? s / xs.length : NaN;
+}
+
+/** The population standard deviation √(Σ(x − x̄)²/n) (divides by n, not n − 1), NaN when empty. */
+export function stdOf(xs: ArrayLike<number>): number {
+  const m = meanOf(xs);
+  return Math.sqrt(meanOf(Array.from(xs, (x) => (x - m) ** 2)));
+}

@@ -1,5 +1,6 @@
 /**
- * Multilayer perceptrons with named parameters and seeded orthogonal initialization.
+ * Multilayer perceptrons with named parameters and seeded orthogonal (default) or PyTorch-default
+ * uniform initialization.
  *
  * ```text
  * h₀ = x,  hₗ = f(hₗ₋₁·Wₗ + bₗ)  for hidden layers,  y = h_L·W_out + b_out
@@ -8,8 +9,11 @@
  * Weights are stored [in, out] so a layer is one `linear` op. Names are stable and positional —
  * `pi.0.weight`, `pi.0.bias`, `pi.1.weight`, … — so checkpoints can name every tensor.
  *
+ * `init: "uniform"` draws W and b from U(−k, k), k = 1/√in, PyTorch's `nn.Linear` default (what
+ * SB3 uses with `ortho_init=False`); gains do not apply to it.
+ *
  * Reference: A. Saxe et al., "Exact solutions to the nonlinear dynamics of learning" (2014) for
- * orthogonal init; the √2 / 0.01 gains follow CleanRL's `layer_init`.
+ * orthogonal init; the √2 / 0.01 gains follow CleanRL's `layer_init`; PyTorch `nn.Linear.reset_parameters`.
  *
  * @module
  */
@@ -50,21 +54,31 @@ export function orthogonal(rows: number, cols: number, gain: number, rng: Rng): 
   return w;
 }
 
+/** How a layer's parameters start: orthogonal W with a gain and b = 0, or PyTorch's U(±1/√in). */
+export type Init = "orthogonal" | "uniform";
+
 /** An affine layer y = x·W + b with W [in, out] and b [out]. */
 export class Linear {
   readonly weight: Tensor;
   readonly bias: Tensor;
 
-  /** @param opts.gain orthogonal-init gain; `name` prefixes `.weight` / `.bias`. */
-  constructor(inSize: number, outSize: number, opts: { rng: Rng; name: string; gain?: number }) {
-    this.weight = new Tensor(orthogonal(inSize, outSize, opts.gain ?? Math.SQRT2, opts.rng), [
-      inSize,
-      outSize,
-    ], {
+  /** @param opts.gain orthogonal-init gain; `init` default "orthogonal"; `name` prefixes `.weight` / `.bias`. */
+  constructor(
+    inSize: number,
+    outSize: number,
+    opts: { rng: Rng; name: string; gain?: number; init?: Init },
+  ) {
+    const k = 1 / Math.sqrt(inSize), { rng } = opts;
+    const uniform = (n: number) => Float32Array.from({ length: n }, () => rng.uniform(-k, k));
+    const w = opts.init === "uniform"
+      ? uniform(inSize * outSize)
+      : orthogonal(inSize, outSize, opts.gain ?? Math.SQRT2, rng);
+    this.weight = new Tensor(w, [inSize, outSize], {
       requiresGrad: true,
       name: `${opts.name}.weight`,
     });
-    this.bias = new Tensor(new Float32Array(outSize), [outSize], {
+    const b = opts.init === "uniform" ? uniform(outSize) : new Float32Array(outSize);
+    this.bias = new Tensor(b, [outSize], {
       requiresGrad: true,
       name: `${opts.name}.bias`,
     });
@@ -92,6 +106,8 @@ export interface MlpOptions {
   name?: string;
   /** Init gain of the output layer. Default 1. */
   outGain?: number;
+  /** Parameter init. Default "orthogonal". */
+  init?: Init;
 }
 
 /**
@@ -133,6 +149,7 @@ export class Mlp {
         rng,
         name: `${name}.${l}`,
         gain: l === hidden.length ? outGain : Math.SQRT2,
+        init: opts.init,
       })
     );
     this.activation = activation;

@@ -5,8 +5,11 @@
  * log π(a) = −½ Σ_d [ (a_d − μ_d)²·e^{−v_d} + v_d + log 2π ]
  * H        =  ½ Σ_d [ 1 + log 2π + v_d ]
  * KL(p‖q)  =  ½ Σ_d [ v_q − v_p + (e^{v_p} + (μ_p − μ_q)²)·e^{−v_q} − 1 ]
- * k3       =  e^δ − δ − 1,  δ = log π_ref(a) − log π_θ(a)      (a ~ π_θ: unbiased for KL(π_θ‖π_ref), ≥ 0)
+ * k3       =  e^δ − δ − 1,  δ = clip(log π_ref(a) − log π_θ(a), −20, 20)
  * ```
+ * k3 with a ~ π_θ is unbiased for KL(π_θ‖π_ref) and ≥ 0. δ is bounded to ±{@link MAX_LOG_RATIO}
+ * before the exponential so e^δ stays finite in float32 (e^89 overflows); beyond the bound δ
+ * passes no gradient.
  *
  * Shapes: B batch, D action size. μ is [B, D]; v is [B, D] (state-dependent head) or [D]
  * (state-independent log σ, broadcast over rows).
@@ -15,11 +18,17 @@
  *
  * @module
  */
-import { add, exp, mul, mulScalar, sub, sum } from "./ops.ts";
+import { add, clamp, exp, mul, mulScalar, sub, sum } from "./ops.ts";
 import type { Rng } from "./rng.ts";
 import { fmtShape, like, record, type Storage, Tensor } from "./tensor.ts";
 
 const LOG_2PI = Math.log(2 * Math.PI);
+
+/**
+ * The bound on a log-ratio before `exp` (ratios and k3): |log r| ≤ 20, so r ∈ [2.1e-9, 4.9e8].
+ * PPO codebases use about the same; inside the bound results are unchanged.
+ */
+export const MAX_LOG_RATIO = 20;
 
 /**
  * A batch of diagonal Gaussians N(μ, diag(e^v)).
@@ -102,11 +111,14 @@ export class DiagGaussian {
     });
   }
 
-  /** H = ½ Σ_d (1 + log 2π + v_d). @returns [B], differentiable in v */
+  /**
+   * H = ½ Σ_d (1 + log 2π + v_d), per row; a shared v [D] gives every row the same value.
+   * @returns [B], differentiable in v
+   */
   entropy(): Tensor {
     const perDim = mulScalar(add(this.logVar, constLike(this.logVar, 1 + LOG_2PI)), 0.5);
-    const full = perDim.size === this.mean.size ? perDim : add(perDim, constLike(this.mean, 0)); // [D] → [B, D]
-    return sum(full, { axis: -1 });
+    const rows = new Tensor(like(this.mean).fill(0), this.mean.shape); // [B, D] zeros: [D] → [B, D]
+    return sum(perDim.size === this.mean.size ? perDim : add(perDim, rows), { axis: -1 });
   }
 }
 
@@ -127,9 +139,8 @@ export function kl(p: DiagGaussian, q: DiagGaussian): Tensor {
   const dMu = sub(p.mean, q.mean); // μ_p − μ_q
   const invVarQ = exp(mulScalar(q.logVar, -1)); // e^{−v_q}
   const ratio = mul(add(exp(p.logVar), mul(dMu, dMu)), invVarQ); // (σ_p² + (μ_p − μ_q)²)/σ_q²
-  const perDim = add(sub(q.logVar, p.logVar), add(ratio, constLike(ratio, -1))); // v_q − v_p + ratio − 1
-  const full = perDim.size === p.mean.size ? perDim : add(perDim, constLike(p.mean, 0));
-  return mulScalar(sum(full, { axis: -1 }), 0.5);
+  const perDim = add(sub(q.logVar, p.logVar), add(ratio, constLike(ratio, -1))); // v_q − v_p + ratio − 1, [B, D] as ratio is
+  return mulScalar(sum(perDim, { axis: -1 }), 0.5);
 }
 
 /**
@@ -139,6 +150,6 @@ export function kl(p: DiagGaussian, q: DiagGaussian): Tensor {
  * @returns [B], each ≥ 0
  */
 export function k3(logProb: Tensor, refLogProb: Tensor): Tensor {
-  const delta = sub(refLogProb, logProb); // δ = log π_ref − log π_θ
+  const delta = clamp(sub(refLogProb, logProb), -MAX_LOG_RATIO, MAX_LOG_RATIO); // δ = log π_ref − log π_θ, bounded
   return sub(sub(exp(delta), delta), constLike(delta, 1)); // e^δ − δ − 1
 }

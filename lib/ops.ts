@@ -18,7 +18,7 @@
  * | square | x² | 2x |
  * | relu | max(x, 0) | [x > 0] |
  * | tanh | tanh x | 1 − y² |
- * | clamp | min(max(x, lo), hi) | [lo ≤ x ≤ hi] |
+ * | clamp | min(max(x, lo), hi) | [lo ≤ x ≤ hi] (`inward`: also 1 outside when −∂ points inside) |
  * | sum, mean | Σx, Σx/n | 1, 1/n |
  * | matmul | A·W | Gy·Wᵀ, Aᵀ·Gy |
  * | linear | A·W + b | Gy·Wᵀ, Aᵀ·Gy, Σ_rows Gy |
@@ -277,14 +277,29 @@ export function tanh(x: Tensor): Tensor {
   });
 }
 
-/** y = min(max(x, lo), hi). */
-export function clamp(x: Tensor, lo: number, hi: number): Tensor {
+/**
+ * y = min(max(x, lo), hi). `inward: true` keeps a straight-through gradient outside [lo, hi] when
+ * it points back into the range, so a parameter pushed past a bound can return.
+ */
+export function clamp(
+  x: Tensor,
+  lo: number,
+  hi: number,
+  opts: { inward?: boolean } = {},
+): Tensor {
   if (!(lo <= hi)) throw new Error(`clamp needs lo ≤ hi, got lo=${lo}, hi=${hi}`);
   const [y, xd, yd] = output(x);
   for (let i = 0; i < xd.length; i++) yd[i] = xd[i] < lo ? lo : xd[i] > hi ? hi : xd[i];
+  const inward = opts.inward ?? false;
   return record(y, [x], (gy) => {
     const g = x.grad, xd = x.data;
-    for (let i = 0; i < g.length; i++) if (xd[i] >= lo && xd[i] <= hi) g[i] += gy[i]; // ∂y/∂x = [lo ≤ x ≤ hi]
+    for (let i = 0; i < g.length; i++) {
+      // ∂y/∂x = [lo ≤ x ≤ hi]; with `inward`, outside the range the gradient passes straight
+      // through when a descent step (−gy) moves x back towards the range: x < lo, gy < 0 or x > hi, gy > 0.
+      if (
+        (xd[i] >= lo && xd[i] <= hi) || (inward && (xd[i] < lo ? gy[i] < 0 : gy[i] > 0))
+      ) g[i] += gy[i];
+    }
   });
 }
 

@@ -8,7 +8,8 @@
  * bit) and long runs do not lose small updates to float32 rounding in the moments.
  *
  * State is keyed by parameter name (`pi.0.weight`); an unnamed parameter is keyed `#i` by its
- * position. A gradient that was never allocated counts as zero.
+ * position. A parameter whose gradient buffer was never allocated is skipped by `step()` (no moment
+ * update, no weight decay), as PyTorch skips `p.grad is None`.
  *
  * @module
  */
@@ -238,6 +239,7 @@ export class Adam extends BaseOptimizer {
     const { beta1: b1, beta2: b2, eps, weightDecay: wd, lr } = this;
     const c1 = 1 - b1 ** this.t, c2 = 1 - b2 ** this.t; // bias corrections
     this.params.forEach((p, k) => {
+      if (!p.hasGrad) return; // no gradient: untouched, as PyTorch skips p.grad = None
       const m = this.buffers.m[k], v = this.buffers.v[k], th = p.data, g = p.grad;
       for (let i = 0; i < th.length; i++) {
         const gi = g[i] + wd * th[i];
@@ -296,6 +298,7 @@ export class SGD extends BaseOptimizer {
     this.t++;
     const { momentum: mu, weightDecay: wd, lr } = this;
     this.params.forEach((p, k) => {
+      if (!p.hasGrad) return; // no gradient: untouched, as PyTorch skips p.grad = None
       const b = this.buffers.momentum[k], th = p.data, g = p.grad;
       for (let i = 0; i < th.length; i++) {
         let d = g[i] + wd * th[i];

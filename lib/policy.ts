@@ -9,13 +9,15 @@
  * ```
  *
  * Shapes: B batch, S obs size, D action size, H hidden. Clamping v keeps σ² in [e^{v_min}, e^{v_max}]
- * so a runaway head cannot under- or overflow; the clamp passes no gradient outside the range.
+ * so a runaway head cannot under- or overflow. Outside the range the clamp's gradient passes straight
+ * through when it points back inside (`clamp(…, { inward: true })`), so a v pushed past a bound can
+ * return; inside the range it is the plain clamp.
  *
  * Reference: Schulman et al. 2017 (PPO, state-independent log σ); Haarnoja et al. 2018 (clamped log σ).
  *
  * @module
  */
-import { type Activation, Linear, Mlp } from "./nn.ts";
+import { type Activation, type Init, Linear, Mlp } from "./nn.ts";
 import { DiagGaussian } from "./normal.ts";
 import { clamp, mulScalar, reshape } from "./ops.ts";
 import { Rng } from "./rng.ts";
@@ -33,6 +35,8 @@ export interface PolicyOptions {
   stateIndependentStd?: boolean;
   /** Initial log σ (the head's bias, or the parameter). Default 0. */
   initLogStd?: number;
+  /** Parameter init of every layer (nn.ts). Default "orthogonal". */
+  init?: Init;
   /** Clamp range [v_min, v_max] of the log-variance v = log σ². Default [−20, 4]. */
   logVarRange?: [number, number];
 }
@@ -77,7 +81,14 @@ export class GaussianMlpPolicy {
     }
     this.obsSize = obsSize;
     this.actSize = actSize;
-    this.net = new Mlp(obsSize, actSize, { rng, hidden, activation, name: "pi", outGain: 0.01 }); // last layer = μ head
+    this.net = new Mlp(obsSize, actSize, {
+      rng,
+      hidden,
+      activation,
+      name: "pi",
+      outGain: 0.01, // last layer = μ head
+      init: opts.init,
+    });
     if (stateIndependentStd) {
       this.logStd = new Tensor(new Float32Array(actSize).fill(initLogStd), [actSize], {
         requiresGrad: true,
@@ -88,6 +99,7 @@ export class GaussianMlpPolicy {
         rng,
         name: "pi.logvar",
         gain: 0.01,
+        init: opts.init,
       });
       this.logVarHead.bias.data.fill(2 * initLogStd);
     }
@@ -98,7 +110,7 @@ export class GaussianMlpPolicy {
     const h = this.net.trunk(obs);
     const mean = this.net.layers[this.net.layers.length - 1].forward(h);
     const raw = this.logStd ? mulScalar(this.logStd, 2) : this.logVarHead!.forward(h); // v = 2·log σ, or the head
-    return new DiagGaussian(mean, clamp(raw, this.logVarRange[0], this.logVarRange[1]));
+    return new DiagGaussian(mean, clamp(raw, ...this.logVarRange, { inward: true }));
   }
 
   /**
@@ -161,7 +173,10 @@ export class GaussianMlpPolicy {
 export class ValueMlp {
   readonly net: Mlp;
 
-  constructor(obsSize: number, opts: { rng: Rng; hidden?: number[]; activation?: Activation }) {
+  constructor(
+    obsSize: number,
+    opts: { rng: Rng; hidden?: number[]; activation?: Activation; init?: Init },
+  ) {
     this.net = new Mlp(obsSize, 1, { ...opts, name: "vf", outGain: 1 });
   }
 

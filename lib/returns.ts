@@ -81,7 +81,10 @@ export interface GroupAdvantageOptions {
   groupSize: number;
   /** Default "process". */
   mode?: AdvantageMode;
-  /** Default "group" (divide by the group's std); "batch" divides by the batch std; "none" is Dr. GRPO. */
+  /**
+   * Default "group" (divide by the group's std); "batch" divides by the pooled std of the
+   * group-centred values (not TRL's std of raw rewards); "none" is Dr. GRPO.
+   */
   scaleRewards?: ScaleRewards;
   /** Discount of the process-mode reward-to-go. Default 1 (the paper's plain sum). */
   gamma?: number;
@@ -108,8 +111,10 @@ export interface GroupAdvantages {
  *           Â_{i,t} = Σ_{t' ≥ t} γ^{t'−t}·r̃_{i,t'}
  * ```
  * std is the population std (÷ n). A group (or slot) whose std ≤ `stdTol` gets r̃ = 0.
- * With `scaleRewards` "batch", the divisor is the std of all centred values in the batch;
- * with "none", nothing is divided (Dr. GRPO).
+ * With `scaleRewards` "batch", the divisor is the population std of all group-centred values in
+ * the batch (the pooled within-group std), and flat groups still get 0. This is not TRL's "batch",
+ * which divides by the (n − 1) std of the raw rewards across the batch (+ 1e-4) and zeroes nothing.
+ * With "none", nothing is divided (Dr. GRPO).
  *
  * @param rewards r, [T, N] @param running [T, N] 1 while the member's episode was still going
  * @example

@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Info } from "../envs/types.ts";
+import { clipToBox, type Info } from "../envs/types.ts";
 import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
 import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
@@ -37,6 +37,8 @@ export interface GroupRollout {
   N: number;
   /** Policy inputs, [T, N, S]. */
   obs: Float32Array;
+  /** Raw observations before the transform, [T, N, S] (π_ref normalizes them with its own statistics). */
+  raw: Float32Array;
   /** Sampled actions, [T, N, D]. */
   actions: Float32Array;
   /** log π_old(a|s), [T, N]. */
@@ -51,20 +53,6 @@ export interface GroupRollout {
   visited: StartState[];
   /** `rewards/<name>/mean` of the composed reward's terms, when one was given. */
   rewardTerms: Record<string, number>;
-}
-
-function clipInto(
-  out: Float32Array,
-  a: Float32Array,
-  low: Float32Array,
-  high: Float32Array,
-): Float32Array {
-  const D = low.length;
-  for (let k = 0; k < a.length; k++) {
-    const d = k % D;
-    out[k] = a[k] < low[d] ? low[d] : a[k] > high[d] ? high[d] : a[k];
-  }
-  return out;
 }
 
 /**
@@ -192,6 +180,7 @@ export function collectGroups(
     T,
     N,
     obs: new Float32Array(T * N * S),
+    raw: new Float32Array(T * N * S),
     actions: new Float32Array(T * N * D),
     logProbs: new Float32Array(T * N),
     rewards: new Float64Array(T * N),
@@ -204,7 +193,6 @@ export function collectGroups(
   let steps = T;
   const running = new Uint8Array(N).fill(1);
   const clipped = new Float32Array(N * D);
-  const { low, high } = venv.actionSpace;
   for (let t = 0; t < T; t++) {
     for (const slot of record) {
       if (slot.t === t && running[slot.member]) {
@@ -214,14 +202,15 @@ export function collectGroups(
         });
       }
     }
-    const x = transform(raw, true);
+    const x = transformRunning(transform, raw, running, S);
     out.obs.set(x, t * N * S);
+    out.raw.set(raw, t * N * S);
     out.running.set(running, t * N);
     const { actions, logProbs } = policy.act(x, rng);
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(raw);
-    const r = venv.step(clipInto(clipped, actions, low, high));
+    const r = venv.step(clipToBox(actions, venv.actionSpace, clipped));
     let any = 0;
     for (let i = 0; i < N; i++) {
       if (!running[i]) continue;
@@ -247,12 +236,31 @@ export function collectGroups(
   return steps < T ? trim(out, steps) : out;
 }
 
+/**
+ * The transform of all N rows, with only the running members' rows counted in its statistics: a
+ * stopped member's frozen last observation is not a new sample.
+ */
+function transformRunning(
+  transform: ObsTransform,
+  raw: Float32Array,
+  running: Uint8Array,
+  S: number,
+): Float32Array {
+  if (running.every((r) => r === 1)) return transform(raw, true);
+  const rows = Array.from(running.keys()).filter((i) => running[i]);
+  const live = new Float32Array(rows.length * S);
+  rows.forEach((i, j) => live.set(raw.subarray(i * S, (i + 1) * S), j * S));
+  transform(live, true); // counts the running rows
+  return transform(raw, false);
+}
+
 function trim(r: GroupRollout, T: number): GroupRollout {
   const N = r.N, S = r.obs.length / (r.T * N), D = r.actions.length / (r.T * N);
   return {
     ...r,
     T,
     obs: r.obs.slice(0, T * N * S),
+    raw: r.raw.slice(0, T * N * S),
     actions: r.actions.slice(0, T * N * D),
     logProbs: r.logProbs.slice(0, T * N),
     rewards: r.rewards.slice(0, T * N),
@@ -282,7 +290,8 @@ export interface StepRollout {
 }
 
 /**
- * T lockstep steps of an autoresetting vector env for PPO.
+ * T lockstep steps of an autoresetting vector env for PPO. The transform's statistics count each
+ * observation once, when the policy acts on it (s_0 … s_{T−1}); s_T is counted by the next rollout.
  * @param firstObs the current raw observations [N, S] (from the previous rollout or a reset)
  */
 export function collectSteps(
@@ -316,7 +325,6 @@ export function collectSteps(
   };
   const scorer = reward && new Scorer(reward, N, S, D);
   const clipped = new Float32Array(N * D);
-  const { low, high } = venv.actionSpace;
   let x = transform(firstObs, true).slice();
   for (let t = 0; t < T; t++) {
     out.obs.set(x, t * N * S);
@@ -325,7 +333,7 @@ export function collectSteps(
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(t === 0 ? firstObs : venv.buffers.obs);
-    const r = venv.step(clipInto(clipped, actions, low, high));
+    const r = venv.step(clipToBox(actions, venv.actionSpace, clipped));
     for (let i = 0; i < N; i++) {
       const k = t * N + i;
       out.rewards[k] = scorer ? scorer.step(i, clipped, r, venv.infos[i], false) : r.rewards[i];
@@ -339,7 +347,7 @@ export function collectSteps(
         }
       }
     }
-    x = transform(r.obs, true).slice();
+    x = transform(r.obs, t < T - 1).slice(); // s_T is counted once, as s_0 of the next rollout
     if (t > 0) {
       for (let i = 0; i < N; i++) {
         if (!out.dones[(t - 1) * N + i]) out.nextValues[(t - 1) * N + i] = out.values[t * N + i];

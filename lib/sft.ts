@@ -44,7 +44,11 @@ export interface BehaviourCloningOptions {
   rng: Rng;
   /** Passes over the data. Default 50. */
   epochs?: number;
-  /** Rows per minibatch (the last one takes the remainder). Default 64. */
+  /**
+   * The target rows per minibatch. Default 64. The N rows split into m = ⌈N/minibatchSize⌉
+   * minibatches of ⌊N/m⌋ rows, the last also taking the remainder: N = 1000 gives 15 of 62 and
+   * one of 70, not 64.
+   */
   minibatchSize?: number;
   /** Adam learning rate α. Default 1e-3. */
   lr?: number;

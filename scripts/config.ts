@@ -24,6 +24,7 @@ export interface Config {
   activation: string;
   stateIndependentStd: boolean;
   initLogStd: number;
+  orthoInit: boolean;
   // optimization
   lr: number;
   lrSchedule: string;
@@ -55,6 +56,8 @@ export interface Config {
   gaeLambda: number;
   clip: number;
   vfCoef: number;
+  clipValue: boolean;
+  halfValueLoss: boolean;
   normAdv: boolean;
   normReward: boolean;
   // bookkeeping
@@ -84,6 +87,8 @@ const help: Record<keyof Config, string> = {
   activation: "hidden nonlinearity (relu, tanh)",
   stateIndependentStd: "one log σ parameter per action dim instead of a log σ² head",
   initLogStd: "initial log σ",
+  orthoInit:
+    "orthogonal init with CleanRL's gains (√2 hidden, 0.01 policy heads, 1 value head); off: PyTorch's U(±1/√fan_in), as SB3's ortho_init=False",
   lr: "Adam learning rate α₀",
   lrSchedule: "learning-rate schedule (constant, linear, cosine)",
   epochs: "passes over each batch",
@@ -98,7 +103,8 @@ const help: Record<keyof Config, string> = {
   branchProb:
     "GRPO: chance that a group branches from a state visited in the previous update (TRPO vine) instead of a fresh reset",
   advMode: "GRPO: advantage mode (process, outcome)",
-  scaleRewards: "GRPO: advantage scaling (group, batch, none)",
+  scaleRewards:
+    "GRPO: advantage scaling (group: ÷ the group's std; batch: ÷ the pooled std of the group-centred values, not TRL's std of raw rewards; none: Dr. GRPO)",
   dropZeroStd: "GRPO: drop groups with no reward spread (DAPO dynamic sampling)",
   epsLow: "GRPO: ratio clip below, 1 − ε_low",
   epsHigh: "GRPO: ratio clip above, 1 + ε_high",
@@ -113,9 +119,13 @@ const help: Record<keyof Config, string> = {
   gaeLambda: "PPO: GAE λ",
   clip: "PPO: ratio and value clip ε",
   vfCoef: "PPO: value-loss coefficient c_V",
-  normAdv: "PPO: normalize advantages per minibatch",
+  clipValue: "PPO: clip the value update to ±ε around V_old (CleanRL clip_vloss; SB3 default: off)",
+  halfValueLoss:
+    "PPO: the ½ in L_V = ½·mean(V − R)² (CleanRL; SB3 has none, so its c_V is twice ours)",
+  normAdv:
+    "PPO: normalize advantages per minibatch, (Â − mean)/(std + 1e-8) with the population std (÷ n; CleanRL and SB3 divide by n − 1)",
   normReward:
-    "PPO: scale rewards by the running std of the discounted return (Gymnasium NormalizeReward)",
+    "PPO: scale rewards by the running std of the discounted return, clipped to ±10 (Gymnasium NormalizeReward: the return resets on termination only)",
   checkpointEvery: "save checkpoint.json every this many updates (and at the end)",
   evalEpisodes:
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
@@ -138,6 +148,7 @@ const base: Config = {
   activation: "tanh",
   stateIndependentStd: false,
   initLogStd: 0,
+  orthoInit: true,
   lr: 1e-3,
   lrSchedule: "linear",
   epochs: 10,
@@ -166,6 +177,8 @@ const base: Config = {
   gaeLambda: 0.95,
   clip: 0.2,
   vfCoef: 0.5,
+  clipValue: true,
+  halfValueLoss: true,
   normAdv: true,
   normReward: true,
   checkpointEvery: 5,
@@ -226,8 +239,11 @@ export const presets: Record<string, Partial<Config>> = {
     minibatches: 32,
     threads: 2,
   },
-  // The SB3 zoo's tuned HalfCheetah PPO (its published 5819 ± 664 at 1M steps): 89–98 min per 1M
-  // here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
+  // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
+  // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
+  // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
+  // entry sets ortho_init=False; --no-ortho-init), and the advantage std divides by n (SB3: n − 1).
+  // 89–98 min per 1M here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
   "HalfCheetah-v5/ppo": {
     totalSteps: 1_000_000,
     hidden: "256,256",

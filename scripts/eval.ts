@@ -8,8 +8,10 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
+import { clipToBox } from "../envs/types.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { checkpointPath, loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
+import { meanOf, stdOf } from "../lib/metrics.ts";
 import type { Activation } from "../lib/nn.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { kl } from "../lib/normal.ts";
@@ -49,7 +51,6 @@ export async function evaluate(
   },
 ): Promise<EvalResult> {
   const env = await makeEnv(opts.env);
-  const { low, high } = env.actionSpace;
   const rng = new Rng(0); // unused: deterministic actions draw nothing
   const S = policy.obsSize;
   const returns: number[] = [];
@@ -61,9 +62,7 @@ export async function evaluate(
       for (;;) {
         const x = opts.transform ? opts.transform(obs) : obs;
         const { actions } = policy.act(x, rng, { deterministic: true });
-        for (let d = 0; d < actions.length; d++) {
-          actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
-        }
+        clipToBox(actions, env.actionSpace, actions);
         if (opts.reference) {
           const s = new Tensor(x, [1, S]);
           klSum += noGrad(() => kl(policy.forward(s), opts.reference!.forward(s)).item());
@@ -80,11 +79,9 @@ export async function evaluate(
   } finally {
     env.close();
   }
-  const mean = returns.reduce((a, b) => a + b, 0) / returns.length;
-  const std = Math.sqrt(returns.reduce((a, b) => a + (b - mean) ** 2, 0) / returns.length);
   return {
-    mean,
-    std,
+    mean: meanOf(returns),
+    std: stdOf(returns),
     returns,
     rewardMean: opts.reward ? rewardSum / opts.episodes : undefined,
     klRef: opts.reference ? klSum / states : undefined,

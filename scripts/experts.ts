@@ -35,6 +35,7 @@
  * @module
  */
 import { makeEnv } from "../envs/registry.ts";
+import { clipToBox } from "../envs/types.ts";
 import type { GaussianMlpPolicy } from "../lib/policy.ts";
 import { Rng } from "../lib/rng.ts";
 import type { Demonstrations as Pairs } from "../lib/sft.ts";
@@ -217,12 +218,8 @@ export class PolicyExpert {
     const { transform, low, high } = this.#opts;
     const x = transform ? transform(obs) : obs;
     const { actions } = this.policy.act(x, this.#rng, { deterministic: true });
-    for (let i = 0; i < actions.length; i++) {
-      const d = i % D;
-      if (low) actions[i] = Math.max(low[d], actions[i]);
-      if (high) actions[i] = Math.min(high[d], actions[i]);
-    }
-    return actions;
+    const inf = (sign: number) => new Array(D).fill(sign * Infinity);
+    return clipToBox(actions, { low: low ?? inf(-1), high: high ?? inf(1) }, actions);
   }
 }
 

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
+import { clipToBox } from "../envs/types.ts";
 import { Rng } from "../lib/rng.ts";
 import { loadPolicy } from "./eval.ts";
 
@@ -66,7 +67,6 @@ export async function recordStates(
     );
   }
   const env = await makeEnv(envId);
-  const { low, high } = env.actionSpace;
   const rng = new Rng(0); // deterministic actions draw nothing
   const out: RecordedEpisode[] = [];
   try {
@@ -78,9 +78,7 @@ export async function recordStates(
         const { actions } = policy.act(transform ? transform(obs) : obs, rng, {
           deterministic: true,
         });
-        for (let d = 0; d < actions.length; d++) {
-          actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
-        }
+        clipToBox(actions, env.actionSpace, actions);
         const r = env.step(actions);
         total += r.reward;
         frames.push(Array.from(env.getState().subarray(0, K)));

@@ -12,7 +12,7 @@
  */
 import { makeEnv } from "../envs/registry.ts";
 import { VectorEnv } from "../envs/vector.ts";
-import { RunningMeanStd } from "../envs/wrappers.ts";
+import { RewardScaler, RunningMeanStd } from "../envs/wrappers.ts";
 import { forEachMinibatch, gatherRows } from "../lib/batch.ts";
 import {
   checkpointPath,
@@ -24,7 +24,7 @@ import {
 import { type Checkpoint } from "../lib/checkpoint.ts";
 import { freeRunDir, listenForStop, openRunFolder, StoppedError } from "../lib/run_folder.ts";
 import { adaptKlCoef, grpoLoss, type RefKl } from "../lib/grpo.ts";
-import { MetricsWriter, writeArgs } from "../lib/metrics.ts";
+import { meanOf as mean, MetricsWriter, stdOf as std, writeArgs } from "../lib/metrics.ts";
 import type { Activation } from "../lib/nn.ts";
 import { Adam, clipGradNorm } from "../lib/optim.ts";
 import { GaussianMlpPolicy, ValueMlp } from "../lib/policy.ts";
@@ -49,16 +49,6 @@ import { Progress } from "../lib/progress.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import { DiagGaussian, kl } from "../lib/normal.ts";
 
-const mean = (xs: ArrayLike<number>) => {
-  let s = 0;
-  for (let i = 0; i < xs.length; i++) s += xs[i];
-  return xs.length ? s / xs.length : NaN;
-};
-const std = (xs: ArrayLike<number>) => {
-  const m = mean(xs);
-  return Math.sqrt(mean(Array.from(xs, (x) => (x - m) ** 2)));
-};
-
 /** Stops a run whose loss or gradient became non-finite, naming the step and the term. */
 export class NonFiniteError extends Error {}
 
@@ -68,10 +58,11 @@ function checkFinite(
   loss: number,
   gradNorm: number,
   terms: Record<string, number>,
+  off: Record<string, boolean> = {},
 ): void {
   if (Number.isFinite(loss) && Number.isFinite(gradNorm)) return;
-  const bad = Object.entries({ loss, grad_norm: gradNorm, ...terms }).filter(([, v]) =>
-    v === Infinity || v === -Infinity || Number.isNaN(v)
+  const bad = Object.entries({ loss, grad_norm: gradNorm, ...terms }).filter(([k, v]) =>
+    (v === Infinity || v === -Infinity || Number.isNaN(v)) && !off[k]
   );
   throw new NonFiniteError(
     `Non-finite ${
@@ -121,11 +112,13 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
     activation: cfg.activation as Activation,
     stateIndependentStd: cfg.stateIndependentStd,
     initLogStd: cfg.initLogStd,
+    init: cfg.orthoInit === false ? "uniform" : "orthogonal", // runs saved before the flag: orthogonal
   });
   const critic = isGrpo ? undefined : new ValueMlp(S, {
     rng: initRng,
     hidden: cfg.criticHidden ? layerSizes("critic-hidden", cfg.criticHidden) : hidden, // older runs: unset
     activation: cfg.activation as Activation,
+    init: cfg.orthoInit === false ? "uniform" : "orthogonal",
   });
   const initCkpt = cfg.init ? await loadCheckpoint(cfg.init) : undefined;
   if (initCkpt) checkCheckpointFits(initCkpt.args, cfg, "init");
@@ -142,11 +135,14 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
   const initObs =
     (initCkpt?.normalizers as { obs?: ReturnType<RunningMeanStd["stats"]> } | undefined)?.obs;
   if (obsRms && initObs) obsRms.setStats(initObs); // the init policy's inputs were normalized with these
-  const retRms = !isGrpo && cfg.normReward ? new RunningMeanStd(1) : undefined;
-  let discounted = new Float64Array(N); // per-env γ-discounted return, for reward scaling
+  const refRms = reference && obsRms ? new RunningMeanStd(S) : undefined; // π_ref's normalizer, frozen with its weights
+  refRms?.setStats(obsRms!.stats());
+  const rewardScaler = !isGrpo && cfg.normReward
+    ? new RewardScaler(N, { gamma: cfg.gamma })
+    : undefined;
   const stepsPerUpdate = isGrpo ? N * cfg.horizon : N * cfg.rolloutSteps;
   const totalUpdates = Math.max(1, Math.ceil(cfg.totalSteps / stepsPerUpdate));
-  let globalStep = 0, update = 0, klBeta = cfg.klCoef;
+  let globalStep = 0, update = 0, klCoef = cfg.klCoef; // β_old, adapted
   let lastObs: Float32Array | undefined = isGrpo
     ? undefined
     : venv.reset({ seed: (cfg.seed * 7919) >>> 0 }).obs.slice();
@@ -161,10 +157,11 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
     envRngs.forEach((r, i) => r.setState(resumed.rng[`env${i}`]));
     const norms = resumed.normalizers as Record<string, ReturnType<RunningMeanStd["stats"]>>;
     if (obsRms) obsRms.setStats(norms.obs);
-    if (retRms) retRms.setStats(norms.ret);
+    if (rewardScaler) rewardScaler.rms.setStats(norms.ret);
     ({ step: globalStep, update } = resumed);
     const extra = resumed.extra as {
-      klBeta: number;
+      klCoef?: number;
+      klBeta?: number; // the name before 2026-12
       envStates?: number[][];
       lastObs?: number[];
       discounted: number[];
@@ -176,8 +173,8 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
     starts = extra.starts?.map((s) =>
       s ? { state: Float64Array.from(s.state), obs: Float32Array.from(s.obs) } : undefined
     );
-    klBeta = extra.klBeta;
-    discounted = Float64Array.from(extra.discounted);
+    klCoef = extra.klCoef ?? extra.klBeta!;
+    rewardScaler?.returns.set(extra.discounted);
     if (extra.envStates) extra.envStates.forEach((s, i) => envs[i].setState(Float64Array.from(s)));
     if (extra.lastObs) lastObs = Float32Array.from(extra.lastObs);
   }
@@ -201,7 +198,7 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
       args: savedArgs(cfg),
       params: paramsToRecord(params),
       optimizer: optimizer.state(),
-      normalizers: { obs: obsRms?.stats() ?? null, ret: retRms?.stats() ?? null },
+      normalizers: { obs: obsRms?.stats() ?? null, ret: rewardScaler?.rms.stats() ?? null },
       rng: {
         act: actRng.state(),
         batch: batchRng.state(),
@@ -209,10 +206,10 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
         ...Object.fromEntries(envRngs.map((r, i) => [`env${i}`, r.state()])),
       },
       extra: {
-        klBeta,
+        klCoef,
         envStates: isGrpo ? undefined : envs.map((e) => Array.from(e.getState())),
         lastObs: lastObs && Array.from(lastObs),
-        discounted: Array.from(discounted),
+        discounted: Array.from(rewardScaler?.returns ?? new Float64Array(N)),
         starts: starts?.map((s) =>
           s ? { state: Array.from(s.state), obs: Array.from(s.obs) } : null
         ),
@@ -243,6 +240,7 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
       let episodes: EpisodeStats;
       let B: number,
         obs: Float32Array,
+        rawObs: Float32Array | undefined,
         actions: Float32Array,
         logProbOld: Float32Array,
         advantages: Float32Array;
@@ -289,6 +287,7 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
         }
         B = keep.length;
         obs = gatherRows(ro.obs, keep, S);
+        rawObs = refRms && gatherRows(ro.raw, keep, S);
         actions = gatherRows(ro.actions, keep, D);
         logProbOld = gatherRows(ro.logProbs, keep, 1);
         advantages = gatherRows(adv.advantages, keep, 1);
@@ -315,18 +314,11 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
         t1 = performance.now();
         lastObs = ro.lastObs;
         episodes = ro.episodes;
-        if (retRms) { // r ← r / √(Var[G] + ε), G_t = γ·G_{t−1} + r_t
-          for (let t = 0; t < ro.T; t++) {
-            for (let i = 0; i < N; i++) {
-              discounted[i] = discounted[i] * cfg.gamma + ro.rewards[t * N + i];
-            }
-            retRms.update(discounted);
-            const scale = 1 / Math.sqrt(retRms.var[0] + 1e-8);
-            for (let i = 0; i < N; i++) {
-              ro.rewards[t * N + i] *= scale;
-              if (ro.dones[t * N + i]) discounted[i] = 0;
-            }
-          }
+        for (let t = 0; rewardScaler && t < ro.T; t++) { // r ← clip(r/√(Var[R] + ε), ±10), Gymnasium's
+          rewardScaler.scale(
+            ro.rewards.subarray(t * N, (t + 1) * N),
+            ro.terminated.subarray(t * N, (t + 1) * N),
+          );
         }
         const g = gae(ro.rewards, ro.values, ro.nextValues, ro.terminated, ro.dones, {
           numEnvs: N,
@@ -335,6 +327,7 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
         });
         B = ro.T * N;
         ({ obs, actions, logProbs: logProbOld } = ro);
+        rawObs = undefined;
         advantages = g.advantages;
         returns = g.returns;
         valuesOld = ro.values;
@@ -349,68 +342,89 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
       // ---- epochs × minibatches
       const sums: Record<string, number> = {};
       let count = 0, maxKl = 0, gradNormSum = 0;
-      const oldDistAll = isGrpo && klBeta > 0
+      if (B === 0) {
+        log(
+          `update ${
+            update + 1
+          }: every group has zero reward std, so --drop-zero-std left no rows; update skipped`,
+        );
+      }
+      const oldDistAll = isGrpo && klCoef > 0 && B > 0
         ? noGrad(() => policy.forward(new Tensor(obs, [B, S])))
         : undefined;
-      forEachMinibatch(B, {
-        epochs: cfg.epochs,
-        minibatches: Math.min(cfg.minibatches, B),
-        rng: batchRng,
-      }, (idx) => {
-        const mb = idx.length;
-        const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
-        const a = gatherRows(actions, idx, D), lpOld = gatherRows(logProbOld, idx, 1);
-        let adv = gatherRows(advantages, idx, 1);
-        optimizer.zeroGrad();
-        const dist = policy.forward(x);
-        let loss: Tensor, terms: Record<string, number>;
-        if (isGrpo) {
-          const oldDist = oldDistAll && sliceDist(oldDistAll, idx, D);
-          const refDist = reference && noGrad(() => reference.forward(x));
-          ({ loss, terms } = grpoLoss(dist, {
-            actions: a,
-            logProbOld: lpOld,
-            advantages: adv,
-            oldDist,
-            refDist,
-          }, {
-            epsLow: cfg.epsLow,
-            epsHigh: cfg.epsHigh,
-            klOldCoef: klBeta,
-            refCoef: cfg.refCoef,
-            refKl: cfg.refKl as RefKl,
-            entCoef: cfg.entCoef,
-          }) as unknown as { loss: Tensor; terms: Record<string, number> });
-        } else {
-          if (cfg.normAdv && mb > 1) {
-            const m = mean(adv), s = std(adv);
-            adv = adv.map((v) => (v - m) / (s + 1e-8));
+      if (B > 0) {
+        forEachMinibatch(B, {
+          epochs: cfg.epochs,
+          minibatches: Math.min(cfg.minibatches, B),
+          rng: batchRng,
+        }, (idx) => {
+          const mb = idx.length;
+          const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
+          const a = gatherRows(actions, idx, D), lpOld = gatherRows(logProbOld, idx, 1);
+          let adv = gatherRows(advantages, idx, 1);
+          optimizer.zeroGrad();
+          const dist = policy.forward(x);
+          let loss: Tensor, terms: Record<string, number>;
+          if (isGrpo) {
+            const oldDist = oldDistAll && sliceDist(oldDistAll, idx, D);
+            const xRef = refRms
+              ? new Tensor(refRms.normalize(gatherRows(rawObs!, idx, S)), [mb, S])
+              : x;
+            const refDist = reference && noGrad(() => reference.forward(xRef));
+            ({ loss, terms } = grpoLoss(dist, {
+              actions: a,
+              logProbOld: lpOld,
+              advantages: adv,
+              oldDist,
+              refDist,
+            }, {
+              epsLow: cfg.epsLow,
+              epsHigh: cfg.epsHigh,
+              klCoef,
+              refCoef: cfg.refCoef,
+              refKl: cfg.refKl as RefKl,
+              entCoef: cfg.entCoef,
+            }) as unknown as { loss: Tensor; terms: Record<string, number> });
+          } else {
+            if (cfg.normAdv && mb > 1) { // Â ← (Â − mean)/(std + 1e-8), the population std (÷ n; CleanRL's torch .std() divides by n − 1)
+              const m = mean(adv), s = std(adv);
+              adv = adv.map((v) => (v - m) / (s + 1e-8));
+            }
+            const values = critic!.forward(x);
+            ({ loss, terms } = ppoLoss(dist, values, {
+              actions: a,
+              logProbOld: lpOld,
+              advantages: adv,
+              returns: gatherRows(returns!, idx, 1),
+              valuesOld: gatherRows(valuesOld!, idx, 1),
+            }, {
+              clip: cfg.clip,
+              clipValue: cfg.clipValue,
+              halfValueLoss: cfg.halfValueLoss,
+              entCoef: cfg.entCoef,
+              vfCoef: cfg.vfCoef,
+            }) as unknown as {
+              loss: Tensor;
+              terms: Record<string, number>;
+            });
           }
-          const values = critic!.forward(x);
-          ({ loss, terms } = ppoLoss(dist, values, {
-            actions: a,
-            logProbOld: lpOld,
-            advantages: adv,
-            returns: gatherRows(returns!, idx, 1),
-            valuesOld: gatherRows(valuesOld!, idx, 1),
-          }, { clip: cfg.clip, entCoef: cfg.entCoef, vfCoef: cfg.vfCoef }) as unknown as {
-            loss: Tensor;
-            terms: Record<string, number>;
-          });
-        }
-        loss.backward();
-        const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity);
-        checkFinite(globalStep, update, loss.item(), gradNorm, terms);
-        optimizer.step();
-        for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
-        maxKl = Math.max(maxKl, terms.approx_kl);
-        gradNormSum += gradNorm;
-        count++;
-      });
+          loss.backward();
+          const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity);
+          const off: Record<string, boolean> = isGrpo // terms switched off are NaN by design
+            ? { kl_old: !(klCoef > 0), kl_ref: !(cfg.refCoef > 0), entropy: cfg.entCoef === 0 }
+            : {};
+          checkFinite(globalStep, update, loss.item(), gradNorm, terms, off);
+          optimizer.step();
+          for (const [k, v] of Object.entries(terms)) sums[k] = (sums[k] ?? 0) + v;
+          maxKl = Math.max(maxKl, terms.approx_kl);
+          gradNormSum += gradNorm;
+          count++;
+        });
+      }
       if (oldDistAll) {
         const d = noGrad(() => mean(klOldAll(oldDistAll, policy, obs, B, S)));
         row["kl_old"] = d;
-        if (cfg.adaptiveKl) klBeta = adaptKlCoef(klBeta, d, cfg.klTarget);
+        if (cfg.adaptiveKl) klCoef = adaptKlCoef(klCoef, d, cfg.klTarget);
       }
       update++;
       const t3 = performance.now();
@@ -438,7 +452,7 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
       });
       if (isGrpo) {
         Object.assign(row, {
-          kl_beta: klBeta,
+          kl_beta: klCoef,
           kl: avg("kl_ref"),
           "clip_ratio/low": avg("clip_low"),
           "clip_ratio/high": avg("clip_high"),

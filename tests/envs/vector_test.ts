@@ -11,7 +11,7 @@ import { Pendulum } from "../../envs/pendulum.ts";
 import { envIds, makeEnv } from "../../envs/registry.ts";
 import type { Env } from "../../envs/types.ts";
 import { VectorEnv, type VectorEnvLike } from "../../envs/vector.ts";
-import { CTRL, makeVectorEnv, WorkerVectorEnv } from "../../envs/worker_vector.ts";
+import { CTRL, makeVectorEnv, WorkerVectorEnv } from "../../envs/worker_pool.ts";
 
 const S = 3;
 const row = (a: Float32Array, i: number) => a.slice(i * S, i * S + S);

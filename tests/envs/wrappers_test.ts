@@ -6,6 +6,7 @@ import {
   NormalizeObservation,
   NormalizeReward,
   RecordEpisodeStatistics,
+  RewardScaler,
   RunningMeanStd,
   TimeLimit,
   Wrapper,
@@ -234,4 +235,28 @@ Deno.test("wrappers compose: the README stack runs and clips, normalizes and rec
   strictEqual(last!.info.episode_length, 200);
   ok(last!.obs.every((x) => Math.abs(x) <= 10));
   strictEqual(env.getState().length, 3 + 2);
+});
+
+Deno.test("RewardScaler (PPO's --norm-reward): R resets on termination only; σ² merges the N returns per step; ±10 clip", () => {
+  const s = new RewardScaler(2, { gamma: 0.5, clip: 3 });
+  const rms = new RunningMeanStd(1);
+  const R = [0, 0];
+  const steps: [number[], number[]][] = [[[1, 2], [0, 0]], [[3, -1], [1, 0]], [[4, 40], [0, 0]]];
+  for (const [r, term] of steps) {
+    for (let i = 0; i < 2; i++) R[i] = R[i] * 0.5 * (1 - term[i]) + r[i]; // Gymnasium's update
+    rms.update(Float64Array.from(R));
+    const got = Float64Array.from(r);
+    s.scale(got, term);
+    const sd = Math.sqrt(rms.var[0] + 1e-8);
+    for (let i = 0; i < 2; i++) {
+      ok(Math.abs(got[i] - Math.min(Math.max(r[i] / sd, -3), 3)) < 1e-12, `${got[i]}`);
+    }
+    deepStrictEqual(Array.from(s.returns), R);
+  }
+  // env 0: 1, then 3 at its termination (the old return dropped, Gymnasium's order), then 0.5·3 + 4;
+  // env 1 is never reset: 2, 0.5·2 − 1 = 0, 40
+  deepStrictEqual(R, [5.5, 40]);
+  const last = Float64Array.from([0, 400]);
+  s.scale(last, [0, 0], false); // not training: σ² stays; 400/σ is far past the clip
+  strictEqual(last[1], 3);
 });

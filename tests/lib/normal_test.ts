@@ -1,7 +1,8 @@
-import { ok, throws } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { gradcheck } from "../../lib/gradcheck.ts";
 import { DiagGaussian, k3, kl } from "../../lib/normal.ts";
-import { mean } from "../../lib/ops.ts";
+import { mean, mulScalar, sum } from "../../lib/ops.ts";
+import { GaussianMlpPolicy } from "../../lib/policy.ts";
 import { Rng } from "../../lib/rng.ts";
 import { Tensor } from "../../lib/tensor.ts";
 
@@ -75,6 +76,27 @@ Deno.test("KL(p‖p) = 0 and KL(p‖q) ≥ 0 over many seeded cases; k3 is ≥ 0
   close(acc / n, exact, 0.1 * exact + 2e-3, "E[k3] vs exact KL");
 });
 
+Deno.test("entropy with a shared log σ² [D] is one value per row, [B]", () => {
+  const rng = new Rng(4);
+  const p = randomGaussian(rng, 3, 2, true);
+  const H = p.entropy();
+  ok(H.shape.length === 1 && H.shape[0] === 3, `shape [${H.shape}]`);
+  const closed = 0.5 * (2 * (1 + Math.log(2 * Math.PI)) + p.logVar.data[0] + p.logVar.data[1]);
+  for (let b = 0; b < 3; b++) close(H.data[b], closed, 1e-9, `row ${b}`);
+  // Σ_b H_b = B·½·Σ_d(…): ∂/∂v_d = B/2, a shape-sensitive gradient (1/2 if H had one row).
+  const v = new Tensor(Float64Array.from(p.logVar.data), [2], { requiresGrad: true });
+  sum(new DiagGaussian(p.mean, v).entropy()).backward();
+  ok(v.grad[0] === 1.5 && v.grad[1] === 1.5, `∂ΣH/∂v = ${Array.from(v.grad)}`);
+});
+
+Deno.test("k3 stays finite when log π_ref − log π_θ is far beyond ±20", () => {
+  const lp = f64([0, 0, 0], [3]);
+  const k = k3(lp, f64([100, -100, 5], [3])).data;
+  close(k[0], Math.exp(20) - 20 - 1, 1e-3, "δ = 100 bounded to 20");
+  close(k[1], Math.exp(-20) + 20 - 1, 1e-9, "δ = −100 bounded to −20");
+  close(k[2], Math.exp(5) - 5 - 1, 1e-9, "inside the bound: unchanged");
+});
+
 Deno.test("logProb, entropy, kl and k3 pass the finite-difference check", () => {
   const rng = new Rng(5);
   const a = Float64Array.from({ length: 6 }, () => rng.normal());
@@ -113,4 +135,22 @@ Deno.test("DiagGaussian and logProb reject mismatched shapes", () => {
   );
   const p = new DiagGaussian(Tensor.zeros([4, 2]), Tensor.zeros([2]));
   throws(() => p.logProb(new Float32Array(7)), /actions have 7 elements, expected B·D = 4·2 = 8/);
+});
+
+Deno.test("a state-independent log σ pushed past the log σ² bound gets a gradient back, and only inward", () => {
+  const pi = new GaussianMlpPolicy(2, 1, {
+    rng: new Rng(0),
+    hidden: [4],
+    stateIndependentStd: true,
+    initLogStd: 3, // v = 6, past v_max = 2
+    logVarRange: [-3, 2],
+  });
+  const obs = Tensor.zeros([2, 2]);
+  const v = () => pi.forward(obs).logVar;
+  deepStrictEqual(v().toArray(), [2]);
+  sum(v()).backward(); // ∂L/∂v = 1 > 0: descent lowers v, towards the range
+  strictEqual(pi.logStd!.grad[0], 2); // ∂v/∂log σ = 2, passed straight through
+  pi.logStd!.zeroGrad();
+  sum(mulScalar(v(), -1)).backward(); // descent would raise v further out: no gradient
+  strictEqual(pi.logStd!.grad[0], 0);
 });

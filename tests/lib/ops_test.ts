@@ -121,3 +121,16 @@ Deno.test("float32 stays float32 and float64 stays float64", () => {
   ok(op.exp(Tensor.zeros([2])).data instanceof Float32Array);
   ok(op.exp(Tensor.zeros([2], { float64: true })).data instanceof Float64Array);
 });
+
+Deno.test("clamp's gradient at and past the bounds; `inward` passes only gradients that point back inside", () => {
+  const grad = (xs: number[], gy: number, inward: boolean) => {
+    const x = new Tensor(Float64Array.from(xs), [xs.length], { requiresGrad: true });
+    op.sum(op.mulScalar(op.clamp(x, -1, 2, { inward }), gy)).backward();
+    return Array.from(x.grad);
+  };
+  // x = −3 (below), −1 (at lo), 0.5 (inside), 2 (at hi), 5 (above)
+  const xs = [-3, -1, 0.5, 2, 5];
+  deepStrictEqual(grad(xs, 1, false), [0, 1, 1, 1, 0]);
+  deepStrictEqual(grad(xs, 1, true), [0, 1, 1, 1, 1]); // ∂ > 0: descent lowers x, so x = 5 moves in
+  deepStrictEqual(grad(xs, -1, true), [-1, -1, -1, -1, 0]); // ∂ < 0: descent raises x, so x = −3 moves in
+});

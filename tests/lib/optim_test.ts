@@ -96,6 +96,22 @@ Deno.test("Adam: weightDecay adds λ·θ to the gradient (PyTorch Adam)", () => 
   close(w.data, [0.9], 1e-7, "w");
 });
 
+Deno.test("Adam and SGD skip a parameter whose gradient was never allocated (PyTorch: p.grad is None)", () => {
+  for (
+    const make of [
+      (ps: Tensor[]) => new Adam(ps, { lr: 0.1, weightDecay: 1 }),
+      (ps: Tensor[]) => new SGD(ps, { lr: 0.1, weightDecay: 1, momentum: 0.9 }),
+    ]
+  ) {
+    const w = param("w", [1]), u = param("u", [1]);
+    w.grad[0] = 1;
+    const opt = make([w, u]);
+    opt.step();
+    opt.step();
+    ok(w.data[0] < 1 && u.data[0] === 1 && !u.hasGrad, `w ${w.data[0]}, u ${u.data[0]}`); // λθ alone would move u
+  }
+});
+
 Deno.test("Adam: state() → JSON → setState() continues identically", () => {
   const make = () => [param("pi.0.weight", [1.0, -2.0]), param("pi.0.bias", [0.5])];
   const p1 = make();

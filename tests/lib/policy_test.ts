@@ -80,6 +80,20 @@ Deno.test("orthogonal init has orthonormal columns times the gain", () => {
   }
 });
 
+Deno.test('init "uniform" is PyTorch\'s nn.Linear default: W and b in U(±1/√in), spread over the range', () => {
+  const pi = new GaussianMlpPolicy(16, 2, { rng: new Rng(1), hidden: [64], init: "uniform" });
+  const critic = new ValueMlp(16, { rng: new Rng(1), hidden: [64], init: "uniform" });
+  for (const p of [...pi.parameters(), ...critic.parameters()]) {
+    if (p.name === "pi.logvar.bias") continue; // set to 2·initLogStd
+    const k = 1 / Math.sqrt(p.name!.includes(".0.") ? 16 : 64);
+    const xs = Array.from(p.data);
+    ok(xs.every((x) => Math.abs(x) <= k), `${p.name} within ±${k}`);
+    if (xs.length >= 64) ok(Math.max(...xs.map(Math.abs)) > 0.8 * k, `${p.name} fills ±${k}`);
+  }
+  const ortho = new GaussianMlpPolicy(16, 2, { rng: new Rng(1), hidden: [64] });
+  ok(ortho.parameters()[1].data.every((b) => b === 0), "orthogonal init keeps b = 0");
+});
+
 Deno.test("the whole policy log-probability and the critic pass gradcheck through their parameters", () => {
   const rng = new Rng(9);
   const obs = new Tensor(Float64Array.from({ length: 4 * 3 }, () => rng.normal()), [4, 3]);

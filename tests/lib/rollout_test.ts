@@ -1,10 +1,11 @@
-import { deepStrictEqual, ok, throws } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { Pendulum } from "../../envs/pendulum.ts";
 import { VectorEnv } from "../../envs/vector.ts";
 import { GaussianMlpPolicy, ValueMlp } from "../../lib/policy.ts";
 import { composeRewards, parseRewardSpec } from "../../lib/rewards.ts";
 import { Rng } from "../../lib/rng.ts";
 import { collectGroups, collectSteps } from "../../lib/rollout.ts";
+import { noGrad, Tensor } from "../../lib/tensor.ts";
 
 const policy = new GaussianMlpPolicy(3, 1, { rng: new Rng(0), hidden: [8] });
 const venv = (n: number, autoreset: boolean, maxEpisodeSteps = 200) =>
@@ -110,10 +111,55 @@ Deno.test("collectSteps: next values bootstrap within the episode and from V(s_T
     }
   }
   const k = 3 * 2; // step 3 of env 0 truncates (4-step episodes)
-  ok(
-    ro.dones[k] === 1 && ro.terminated[k] === 0 && ro.nextValues[k] !== ro.values[k + 2],
-    "truncation bootstraps from V(s_T), not V(reset)",
-  );
+  ok(ro.dones[k] === 1 && ro.terminated[k] === 0, "step 3 truncates");
+  // V(s_T) recomputed: replay the clipped actions in a twin env and evaluate the critic on its final obs.
+  const twin = venv(2, true, 4);
+  twin.reset({ seed: 1 });
+  let finalObs = new Float32Array(0);
+  for (let t = 0; t <= 3; t++) {
+    const a = Float32Array.from(
+      ro.actions.subarray(t * 2, t * 2 + 2),
+      (x) => Math.min(2, Math.max(-2, x)),
+    );
+    const r = twin.step(a);
+    if (t === 3) finalObs = r.finalObs.slice(0, 3);
+  }
+  const vT = noGrad(() => critic.forward(new Tensor(finalObs, [1, 3])).data[0]);
+  strictEqual(ro.nextValues[k], vT, "truncation bootstraps from V(s_T)");
+  ok(vT !== ro.values[k + 2], "V(s_T) differs from V(reset), so the check can fail");
   deepStrictEqual(ro.episodes.lengths, [4, 4]);
   v.close();
+  twin.close();
+});
+
+Deno.test("the obs statistics count each observation once: PPO's boundary obs, GRPO's running members", () => {
+  let counted = 0;
+  const transform = (o: Float32Array, update: boolean) => {
+    if (update) counted += o.length / 3;
+    return o;
+  };
+  const v = venv(2, true, 4);
+  const critic = new ValueMlp(3, { rng: new Rng(0), hidden: [8] });
+  let obs: Float32Array = v.reset({ seed: 1 }).obs.slice();
+  for (let u = 0; u < 2; u++) {
+    obs = collectSteps(v, policy, critic, obs, { rng: new Rng(4), steps: 6, transform }).lastObs;
+  }
+  strictEqual(counted, 2 * 6 * 2); // the obs acted on; each rollout's s_T is the next one's s_0
+  v.close();
+  counted = 0;
+  const g = new VectorEnv( // episodes of 3, 4, 5 and 6 steps, horizon 8: members stop at different t
+    Array.from({ length: 4 }, (_, i) => new Pendulum({ rng: new Rng(i), maxEpisodeSteps: 3 + i })),
+    { autoreset: false },
+  );
+  const ro = collectGroups(g, policy, {
+    rng: new Rng(2),
+    groupSize: 2,
+    horizon: 8,
+    seed: 3,
+    transform,
+  });
+  const running = ro.running.reduce((a, b) => a + b, 0);
+  ok(running < ro.T * ro.N, `some rows belong to stopped members: ${running} of ${ro.T * ro.N}`);
+  strictEqual(counted, running);
+  g.close();
 });

@@ -13,6 +13,19 @@ import {
 } from "../../lib/threads.ts";
 import { Rng } from "../../lib/rng.ts";
 
+/** Rejects when `p` has not settled within `ms`, so a silent worker fails the test instead of hanging it. */
+async function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const late = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what}: no answer within ${ms} ms`)), ms);
+  });
+  try {
+    return await Promise.race([p, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
 Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread, edges and accumulation included", async () => {
   const rng = new Rng(3);
   const cases = [[257, 130, 131], [1024, 64, 64], [4096, 256, 17], [33, 1024, 64]];
@@ -26,7 +39,7 @@ Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread, edges and acc
     return { M, N, P, a, b, c0, c };
   });
   for (const threads of [2, 3]) {
-    await startThreads(threads, { scratchMB: 16 });
+    await deadline(startThreads(threads, { scratchMB: 16 }), 30_000, `startThreads(${threads})`);
     try {
       deepStrictEqual(threadCount(), threads);
       for (const { M, N, P, a, b, c0, c } of want) {
@@ -62,14 +75,22 @@ Deno.test("a late notify does not make the gemm worker run a finished job again"
     type: "module",
   });
   try {
-    await new Promise((resolve) => {
-      worker.onmessage = resolve;
-      worker.postMessage({ ctrl: ctrl.buffer, data: data.buffer, slot: 0 });
-    });
+    await deadline(
+      new Promise((resolve) => {
+        worker.onmessage = resolve;
+        worker.postMessage({ ctrl: ctrl.buffer, data: data.buffer, slot: 0 });
+      }),
+      30_000,
+      "the gemm worker's ready message",
+    );
     ctrl.set([4, 4, 4, 0, 16, 32], ROWS); // rows, N, P, offA, offB, offC
     Atomics.add(ctrl, SEQ, 1);
     Atomics.notify(ctrl, SEQ);
-    while (Atomics.load(ctrl, DONE) !== 1) Atomics.wait(ctrl, DONE, 0, 10_000);
+    const t0 = Date.now();
+    while (Atomics.load(ctrl, DONE) !== 1) {
+      if (Date.now() - t0 > 30_000) throw new Error("the gemm worker did not finish job 1 in 30 s");
+      Atomics.wait(ctrl, DONE, 0, 100);
+    }
     for (let i = 0; i < 50; i++) { // the late notifies, while the worker waits for job 2
       Atomics.notify(ctrl, SEQ);
       await new Promise((r) => setTimeout(r, 2));
@@ -79,4 +100,8 @@ Deno.test("a late notify does not make the gemm worker run a finished job again"
   } finally {
     worker.terminate();
   }
+});
+
+Deno.test("the deadline fails a promise that never settles", async () => {
+  await rejects(deadline(new Promise(() => {}), 10, "silent"), /silent: no answer within 10 ms/);
 });

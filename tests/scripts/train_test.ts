@@ -1,8 +1,8 @@
 import { tempDir } from "../tmp.ts";
-import { deepStrictEqual, ok, rejects } from "node:assert/strict";
+import { deepStrictEqual, match, ok, rejects, strictEqual } from "node:assert/strict";
 import { checkpointPath, loadCheckpoint } from "../../lib/checkpoint.ts";
 import { readMetrics } from "../../lib/metrics.ts";
-import { main } from "../../scripts/train.ts";
+import { main, NonFiniteError } from "../../scripts/train.ts";
 import { main as evalMain } from "../../scripts/eval.ts";
 
 const tiny = [
@@ -67,23 +67,42 @@ Deno.test("a non-finite loss stops the run naming the step and term, and keeps t
   const dir = tempDir();
   await main([...grpo, "--total-steps", "200", "--out", dir]);
   const good = await Deno.readTextFile(checkpointPath(dir));
-  await rejects(
-    main([
-      "--resume",
-      dir,
-      "--total-steps",
-      "4000",
-      "--lr",
-      "1e38",
-      "--max-grad-norm",
-      "0",
-      "--quiet",
-    ]),
-    /Non-finite .* at global step \d+ \(update \d+\)/,
-  );
-  const after = await loadCheckpoint(checkpointPath(dir)); // still loads: only finite states were saved
+  const err = await main([
+    "--resume",
+    dir,
+    "--total-steps",
+    "4000",
+    "--lr",
+    "1e38",
+    "--max-grad-norm",
+    "0",
+    "--quiet",
+  ]).then(() => undefined, (e: Error) => e);
+  ok(err instanceof NonFiniteError, `expected a NonFiniteError, got ${err}`);
+  match(err.message, /Non-finite .* at global step \d+ \(update \d+\)/);
+  ok(!/kl_old|kl_ref|entropy/.test(err.message), `switched-off terms listed: ${err.message}`);
+  strictEqual(await Deno.readTextFile(checkpointPath(dir)), good); // the last good checkpoint, untouched
+  const after = await loadCheckpoint(checkpointPath(dir));
   ok(Object.values(after.params).every((p) => p.every(Number.isFinite)));
-  ok(good.length > 0);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("--drop-zero-std skips an update whose every group is flat instead of crashing", async () => {
+  const dir = tempDir();
+  const args = [
+    "--reward",
+    "upright",
+    "--drop-zero-std",
+    "--horizon",
+    "10",
+    "--total-steps",
+    "400",
+  ];
+  await main([...grpo, ...args, "--out", dir]); // "upright" is 0 in most short episodes from a reset
+  const rows = readMetrics(dir);
+  const skipped = rows.filter((r) => r["frac_reward_zero_std"] === 1);
+  ok(skipped.length > 0 && skipped.every((r) => r["losses/policy_loss"] === null));
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("unknown algo and env names list the valid ones", async () => {
@@ -174,6 +193,31 @@ Deno.test("--reward trains on composed terms, logs each unweighted, and the logg
     main([...ppo, "--reward", "upright", "--out", tempDir()]),
     /PPO takes per-step reward terms only/,
   );
+});
+
+Deno.test("with --norm-obs, π_ref keeps the init's observation statistics while the run's move on", async () => {
+  const a = tempDir(), b = tempDir();
+  const norm = [...grpo, "--norm-obs", "--ref-coef", "0.5", "--ref-kl", "exact"];
+  await main([...norm, "--total-steps", "200", "--out", a]);
+  // lr 1e-30 (0 is refused): π_θ keeps the init's weights, but its inputs are normalized with
+  // statistics that keep updating, while π_ref's stay frozen: as a function of raw observations
+  // the policy drifts, KL > 0.
+  await main([
+    ...norm,
+    "--total-steps",
+    "400",
+    "--init",
+    checkpointPath(a),
+    "--lr",
+    "1e-30",
+    "--out",
+    b,
+  ]);
+  deepStrictEqual(await paramsOf(b), await paramsOf(a));
+  const kl = readMetrics(b).map((r) => r.kl as number);
+  ok(kl.every((k) => k > 1e-6), `kl ${kl}`);
+  await Deno.remove(a, { recursive: true });
+  await Deno.remove(b, { recursive: true });
 });
 
 Deno.test("--init starts from a checkpoint's policy, which is also the frozen reference of --ref-coef", async () => {

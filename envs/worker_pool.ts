@@ -8,9 +8,6 @@
  * so the interface is the same synchronous {@link VectorEnvLike} and the numbers are bit-for-bit
  * those of the in-process VectorEnv for the same seed (each member does exactly the same arithmetic).
  *
- * {@link MessageVectorEnv} is the postMessage alternative (async, arrays copied each step), kept to
- * measure the two transports against each other in bench/envs.ts.
- *
  * Reference: Gymnasium `AsyncVectorEnv` (shared memory, one process per shard).
  *
  * @module
@@ -18,7 +15,6 @@
 import { makeEnv, type MakeEnvOptions } from "./registry.ts";
 import type { Box } from "./types.ts";
 import {
-  allocVectorBuffers,
   checkActions,
   checkGroups,
   type VectorBuffers,
@@ -125,7 +121,7 @@ export function sharedViews(l: SharedLayout) {
   };
 }
 
-/** Options for {@link WorkerVectorEnv.create} and {@link MessageVectorEnv.create}. */
+/** Options for {@link WorkerVectorEnv.create}. */
 export interface WorkerVectorOptions {
   /** Number of Web Workers (default `navigator.hardwareConcurrency`, at most N). */
   workers?: number;
@@ -139,7 +135,7 @@ export interface WorkerVectorOptions {
   spinIters?: number;
 }
 
-/** A worker with a FIFO of pending replies, for the postMessage requests. */
+/** A worker with a FIFO of pending replies, for the postMessage setup requests (init, attach). */
 class Channel {
   readonly worker: Worker;
   #pending: { resolve: (v: Record<string, unknown>) => void; reject: (e: Error) => void }[] = [];
@@ -181,7 +177,7 @@ async function startWorkers(
   who: string,
   id: string,
   n: number,
-  opts: WorkerVectorOptions & { transport: "atomics" | "message" },
+  opts: WorkerVectorOptions,
 ): Promise<{ channels: Channel[]; ready: Record<string, unknown>; parts: [number, number][] }> {
   if (!(Number.isInteger(n) && n > 0)) {
     throw new Error(`${who}: n is ${n}, expected a positive integer`);
@@ -196,7 +192,7 @@ async function startWorkers(
     throw new Error(`${who}: workers is ${opts.workers}, expected a positive integer`);
   }
   const parts = shards(n, workers);
-  const url = new URL("./vector_worker.ts", import.meta.url);
+  const url = new URL("./worker_entry.ts", import.meta.url);
   const channels = parts.map(() => new Channel(url));
   try {
     const replies = await Promise.all(channels.map((c, w) =>
@@ -207,7 +203,6 @@ async function startWorkers(
         offset: parts[w][0],
         count: parts[w][1],
         autoreset: opts.autoreset ?? true,
-        transport: opts.transport,
       })
     ));
     return { channels, ready: replies[0], parts };
@@ -273,10 +268,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
     n: number,
     options: WorkerVectorOptions = {},
   ): Promise<WorkerVectorEnv> {
-    const { channels, ready } = await startWorkers("WorkerVectorEnv", id, n, {
-      ...options,
-      transport: "atomics",
-    });
+    const { channels, ready } = await startWorkers("WorkerVectorEnv", id, n, options);
     const observationSpace = ready.observationSpace as Box;
     const actionSpace = ready.actionSpace as Box;
     const layout = allocLayout(n, observationSpace.low.length, actionSpace.low.length, {
@@ -406,84 +398,11 @@ export class WorkerVectorEnv implements VectorEnvLike {
 }
 
 /**
- * The postMessage transport (async; each step's actions and results are copied through messages).
- * Kept to measure against {@link WorkerVectorEnv}; supports `reset({ seed })`, `step` and `close`.
- */
-export class MessageVectorEnv {
-  readonly numEnvs: number;
-  readonly buffers: VectorBuffers;
-  #channels: Channel[];
-  #parts: [number, number][];
-  #s: number;
-  #d: number;
-
-  private constructor(channels: Channel[], parts: [number, number][], s: number, d: number) {
-    this.#channels = channels;
-    this.#parts = parts;
-    this.#s = s;
-    this.#d = d;
-    this.numEnvs = parts.reduce((a, p) => a + p[1], 0);
-    this.buffers = allocVectorBuffers(this.numEnvs, s);
-  }
-
-  static async create(
-    id: string,
-    n: number,
-    options: WorkerVectorOptions = {},
-  ): Promise<MessageVectorEnv> {
-    const { channels, ready, parts } = await startWorkers("MessageVectorEnv", id, n, {
-      ...options,
-      transport: "message",
-    });
-    const s = (ready.observationSpace as Box).low.length, d = (ready.actionSpace as Box).low.length;
-    return new MessageVectorEnv(channels, parts, s, d);
-  }
-
-  async reset(opts: VectorResetOptions = {}): Promise<{ obs: Float32Array }> {
-    const seed = opts.seed ?? 0;
-    await this.#gather((c) => c.request({ type: "reset", seed, options: opts.options }));
-    return { obs: this.buffers.obs };
-  }
-
-  async step(actions: Float32Array): Promise<VectorStepResult> {
-    checkActions("MessageVectorEnv", actions, { n: this.numEnvs, d: this.#d });
-    const d = this.#d;
-    await this.#gather((c, [off, count]) =>
-      c.request({ type: "step", actions: actions.slice(off * d, (off + count) * d) })
-    );
-    return this.buffers;
-  }
-
-  async close(): Promise<void> {
-    await Promise.all(this.#channels.map((c) => c.request({ type: "close" })));
-    for (const c of this.#channels) c.worker.terminate();
-  }
-
-  async #gather(
-    send: (c: Channel, part: [number, number]) => Promise<Record<string, unknown>>,
-  ): Promise<void> {
-    const replies = await Promise.all(this.#channels.map((c, w) => send(c, this.#parts[w])));
-    const b = this.buffers as unknown as Record<
-      string,
-      { set(a: ArrayLike<number>, o: number): void }
-    >;
-    replies.forEach((r, w) => {
-      const part = r.buffers as Record<string, ArrayLike<number>>;
-      const off = this.#parts[w][0];
-      for (const k of Object.keys(part)) {
-        const per = k === "obs" || k === "finalObs" ? this.#s : 1;
-        b[k].set(part[k], off * per);
-      }
-    });
-  }
-}
-
-/**
  * Which backend `makeVectorEnv(..., { backend: "auto" })` uses, per env id, measured side by side
  * with `npx -y deno@2.9.6 run -A bench/envs.ts --seconds 3` on the 2-core machine (quiet):
  *
  * - Pendulum-v1, N = 64: inline 1.36M env steps/s; workers (SAB+Atomics) 0.39M with 1 worker,
- *   0.44M with 2; postMessage 0.27M. A Pendulum step (~1 µs) is too cheap to pay for a round trip.
+ *   0.44M with 2 (a postMessage transport, since deleted, managed 0.27M). A Pendulum step (~1 µs) is too cheap to pay for a round trip.
  * - HalfCheetah-v5, N = 16: inline 13.0k env steps/s; 2 workers 16.0k (1.23×).
  */
 export const AUTO_BACKEND: Record<string, "inline" | "workers"> = {
@@ -502,7 +421,7 @@ export interface MakeVectorEnvOptions extends WorkerVectorOptions {
  *
  * @example
  * ```ts
- * import { makeVectorEnv } from "./worker_vector.ts";
+ * import { makeVectorEnv } from "./worker_pool.ts";
  * import { strictEqual } from "node:assert/strict";
  * const venv = await makeVectorEnv("Pendulum-v1", 8, { backend: "inline" });
  * strictEqual(venv.reset({ seed: 0 }).obs.length, 8 * 3);

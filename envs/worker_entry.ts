@@ -1,18 +1,18 @@
 /**
- * Worker entry for {@link WorkerVectorEnv} and {@link MessageVectorEnv}: builds a contiguous shard
+ * The entry each Web Worker of {@link WorkerVectorEnv} (worker_pool.ts) runs: builds a contiguous shard
  * of members (global indices offset … offset + count − 1) with `makeEnv` and serves commands.
  *
- * Protocol: `init` (postMessage) → `ready` with the spaces; then either `attach` (shared buffers;
- * the worker then blocks in an Atomics loop serving RESET / GROUP_LEADERS / GROUP_FOLLOWERS / STEP /
- * CLOSE) or message-mode `reset` / `step` / `close` requests answered with copies.
+ * Protocol: `init` (postMessage) → `ready` with the spaces; then `attach` (shared buffers; the
+ * worker then blocks in an Atomics loop serving RESET / GROUP_LEADERS / GROUP_FOLLOWERS / STEP /
+ * CLOSE).
  *
  * @module
  */
 /// <reference lib="deno.worker" />
 import { makeEnv, type MakeEnvOptions } from "./registry.ts";
 import type { Env } from "./types.ts";
-import { allocVectorBuffers, type VectorBuffers, VectorEnv } from "./vector.ts";
-import { Cmd, CTRL, type SharedLayout, sharedViews } from "./worker_vector.ts";
+import { type VectorBuffers, VectorEnv } from "./vector.ts";
+import { Cmd, CTRL, type SharedLayout, sharedViews } from "./worker_pool.ts";
 
 let envs: Env[] = [];
 let shard: VectorEnv | undefined;
@@ -28,7 +28,6 @@ interface InitMsg {
   offset: number;
   count: number;
   autoreset: boolean;
-  transport: "atomics" | "message";
 }
 
 self.onmessage = async (e: MessageEvent) => {
@@ -36,19 +35,6 @@ self.onmessage = async (e: MessageEvent) => {
   try {
     if (m.type === "init") await init(m as InitMsg);
     else if (m.type === "attach") serve(m.layout as SharedLayout, m.worker as number);
-    else if (m.type === "reset") {
-      shard!.reset({
-        seed: m.seed === undefined ? undefined : (m.seed + offset) >>> 0,
-        options: m.options,
-      });
-      self.postMessage({ type: "ok", buffers: shard!.buffers });
-    } else if (m.type === "step") {
-      self.postMessage({ type: "ok", buffers: shard!.step(m.actions) });
-    } else if (m.type === "close") {
-      shard!.close();
-      self.postMessage({ type: "ok" });
-      self.close();
-    }
   } catch (err) {
     self.postMessage({ type: "error", message: err instanceof Error ? err.message : String(err) });
   }
@@ -60,12 +46,7 @@ async function init(m: InitMsg): Promise<void> {
   envs = [];
   for (let i = 0; i < count; i++) envs.push(await makeEnv(m.id, m.options));
   stateSize = envs[0].getState().length;
-  if (m.transport === "message") {
-    const s = envs[0].observationSpace.low.length;
-    shard = new VectorEnv(envs, { autoreset: m.autoreset, buffers: allocVectorBuffers(count, s) });
-  } else {
-    autoreset = m.autoreset;
-  }
+  autoreset = m.autoreset;
   const { observationSpace, actionSpace } = envs[0];
   self.postMessage({ type: "ready", observationSpace, actionSpace, stateSize });
 }
