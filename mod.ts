@@ -2,7 +2,18 @@
  * grpo-ts: group relative policy optimization (GRPO) and PPO for continuous control, in plain
  * TypeScript. Import this file by URL; it needs no deno.json.
  *
- * @example
+ * Train from code: {@link train} takes the config (any `deno task train` flag, camelCased) and
+ * returns the policy and its deterministic evaluation; `presets` hold the tuned configs.
+ *
+ * ```ts
+ * import { presets, train } from "./mod.ts";
+ * import { ok } from "node:assert/strict";
+ * const run = await train({ ...presets["Pendulum-v1"].grpo, totalSteps: 4096, evalEpisodes: 1 });
+ * ok(run.eval!.mean < 0 && run.policy.obsSize === 3);
+ * ```
+ *
+ * The pieces, by hand:
+ *
  * ```ts
  * import { GaussianMlpPolicy, makeEnv, Rng, Tensor } from "./mod.ts";
  * import { ok } from "node:assert/strict";
@@ -24,6 +35,10 @@
  *
  * @module
  */
+
+import type { Config } from "./lib/config.ts";
+import { makeEnv } from "./envs/registry.ts";
+import { train as trainWith, type TrainOptions, type TrainResult } from "./lib/train.ts";
 
 // Engine: tensors, differentiable ops, gradient checking
 export { isGradEnabled, noGrad, record, type Storage, Tensor } from "./lib/tensor.ts";
@@ -70,8 +85,9 @@ export {
 export { lrSchedule, type Schedule, type ScheduleConfig } from "./lib/schedule.ts";
 
 // Environments
-export type { Box, Env, EnvOptions, ResetOptions, StepResult } from "./envs/types.ts";
-export { clipToBox } from "./envs/types.ts";
+export type { Box, Env, EnvOptions, ResetOptions, StepResult } from "./lib/env.ts";
+export { clipToBox } from "./lib/env.ts";
+export { RewardScaler, RunningMeanStd } from "./lib/running_stats.ts";
 export { envIds, makeEnv } from "./envs/registry.ts";
 export { Pendulum } from "./envs/pendulum.ts";
 export {
@@ -79,13 +95,46 @@ export {
   NormalizeObservation,
   NormalizeReward,
   RecordEpisodeStatistics,
-  RewardScaler,
-  RunningMeanStd,
   TimeLimit,
   Wrapper,
 } from "./envs/wrappers.ts";
-export { VectorEnv, type VectorEnvLike } from "./envs/vector.ts";
+export { VectorEnv, type VectorEnvLike } from "./lib/vector_env.ts";
 export { makeVectorEnv } from "./envs/worker_pool.ts";
+
+// Training: train() and its config (the CLI's flags), one trainer per algorithm, evaluation
+export {
+  algos,
+  type Config,
+  configFor,
+  configHelp,
+  defaults,
+  layerSizes,
+  presets,
+  validateConfig,
+} from "./lib/config.ts";
+export {
+  type EnvFactory,
+  NonFiniteError,
+  resolveConfig,
+  type RunInfo,
+  type TrainOptions,
+  type TrainResult,
+} from "./lib/train.ts";
+export { GrpoTrainer } from "./lib/grpo_trainer.ts";
+export { PpoTrainer } from "./lib/ppo_trainer.ts";
+export { optimizeEpochs, type TrainContext, type Trainer } from "./lib/trainer.ts";
+export { type EvalResult, evaluate, type EvaluateOptions } from "./lib/evaluate.ts";
+
+/**
+ * Trains with GRPO or PPO (lib/train.ts) on the registered env `config.env` (default Pendulum-v1),
+ * or on the envs `options.env(rng, id)` makes: any object implementing {@link Env}.
+ */
+export function train(
+  config: Partial<Config>,
+  options: TrainOptions = {},
+): Promise<TrainResult> {
+  return trainWith(config, { env: (rng, id) => makeEnv(id, { rng }), ...options });
+}
 
 // Learning: advantages, losses, rollouts
 export { gae, type GroupAdvantageOptions, groupAdvantages } from "./lib/returns.ts";

@@ -10,7 +10,7 @@
  */
 import { Rng } from "../lib/rng.ts";
 import { makeEnv } from "../envs/registry.ts";
-import { VectorEnv } from "../envs/vector.ts";
+import { VectorEnv } from "../lib/vector_env.ts";
 import { WorkerVectorEnv } from "../envs/worker_pool.ts";
 
 /** One row: `backend` "single" steps one env; the others step N envs per call. */

@@ -11,7 +11,7 @@
 /// <reference lib="deno.worker" />
 import { makeEnv, type MakeEnvOptions } from "./registry.ts";
 import type { Env } from "./types.ts";
-import { type VectorBuffers, VectorEnv } from "./vector.ts";
+import { type VectorBuffers, VectorEnv } from "../lib/vector_env.ts";
 import { Cmd, CTRL, type SharedLayout, sharedViews } from "./worker_pool.ts";
 
 let envs: Env[] = [];

@@ -22,7 +22,7 @@ import {
   type VectorEnvLike,
   type VectorResetOptions,
   type VectorStepResult,
-} from "./vector.ts";
+} from "../lib/vector_env.ts";
 
 /** Commands written to the control array. */
 export const Cmd = { reset: 1, groupLeaders: 2, groupFollowers: 3, step: 4, close: 5 } as const;
@@ -125,7 +125,7 @@ export function sharedViews(l: SharedLayout) {
 export interface WorkerVectorOptions {
   /** Number of Web Workers (default `navigator.hardwareConcurrency`, at most N). */
   workers?: number;
-  /** Same-step autoreset (default true); see envs/vector.ts. */
+  /** Same-step autoreset (default true); see lib/vector_env.ts. */
   autoreset?: boolean;
   /** Passed to `makeEnv` in each worker; must be structured-cloneable (no `rng`). */
   envOptions?: MakeEnvOptions;

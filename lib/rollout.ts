@@ -15,8 +15,8 @@
  *
  * @module
  */
-import { clipToBox, type Info } from "../envs/types.ts";
-import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
+import { clipToBox, type Info } from "./env.ts";
+import type { VectorEnv, VectorStepResult } from "./vector_env.ts";
 import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
 import type { Rng } from "./rng.ts";

@@ -193,13 +193,20 @@ export class StoppedError extends Error {
 }
 
 /**
- * Listens for SIGINT and SIGTERM until `dispose()`; `requested()` tells whether one came. The
- * loop polls it between updates, so the current update finishes and a checkpoint is written.
+ * Listens for SIGINT and SIGTERM until `dispose()`, calling `onStop` (e.g. to abort the run's
+ * AbortSignal: the current update finishes and a checkpoint is written); `requested()` tells
+ * whether one came.
  */
-export function listenForStop(): { requested(): StopRequest | undefined; dispose(): void } {
+export function listenForStop(
+  onStop: (request: StopRequest) => void = () => {},
+): { requested(): StopRequest | undefined; dispose(): void } {
   let got: StopRequest | undefined;
-  const onInt = () => (got ??= { signal: "SIGINT", exitCode: 130 });
-  const onTerm = () => (got ??= { signal: "SIGTERM", exitCode: 143 });
+  const stop = (request: StopRequest) => {
+    got ??= request;
+    onStop(request);
+  };
+  const onInt = () => stop({ signal: "SIGINT", exitCode: 130 });
+  const onTerm = () => stop({ signal: "SIGTERM", exitCode: 143 });
   const win = Deno.build.os === "windows";
   Deno.addSignalListener("SIGINT", onInt);
   if (!win) Deno.addSignalListener("SIGTERM", onTerm);

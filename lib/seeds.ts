@@ -1,7 +1,7 @@
 /**
  * Evaluation env seeds: disjoint across runs, and disjoint from the seeds training uses.
  *
- * Training seeds its envs below 2³¹: scripts/train.ts uses s·7919 + i (PPO members) and
+ * Training seeds its envs below 2³¹: lib/train.ts uses s·7919 + i (PPO members) and
  * s·1 000 003 + u·N + i (GRPO groups) for run seed s, update u and member i < N, which stays below
  * 2³¹ for s ≤ 2000 and up to 10⁸ env steps. Evaluation takes the upper half, [2³¹, 2³²), in blocks
  * of 1024 episodes, one block per run. lib/rng.ts takes seeds as uint32, so the whole range
@@ -27,7 +27,7 @@ export const EVAL_MAX_RUN_SEED = 2 ** 21;
  *
  * Distinct (s, e) with s < 2²¹ give distinct seeds; larger run seeds (any uint32 is a valid
  * `--seed`) wrap onto the same range and may share episodes with another run.
- * scripts/train.ts evaluates with s = 10 000 + its --seed.
+ * lib/train.ts evaluates with s = 10 000 + its --seed.
  *
  * @param runSeed s, an integer in [0, 2³²) naming the run's evaluation stream.
  * @param episode e, the 0-based episode index, an integer in [0, 1024).

@@ -1,290 +1,39 @@
 /**
- * The training config: every field is a `--kebab-case` flag of `deno task train`, with per-env,
- * per-algo presets. Precedence: defaults ← preset(env, algo) ← flags.
+ * The `deno task train` flags: parsing and --help. The config itself (fields, defaults, presets,
+ * validation) is lib/config.ts, shared with the library's `train()`.
  *
  * @module
  */
 import { parseArgs } from "node:util";
+import {
+  algos,
+  type Config,
+  configFor,
+  configHelp,
+  defaults,
+  kebab,
+  presets,
+} from "../lib/config.ts";
 
-export const algos = ["grpo", "ppo"] as const;
-
-/** Every knob of a run; each is a `--kebab-case` flag. */
-export interface Config {
-  env: string;
-  algo: string;
-  seed: number;
-  totalSteps: number;
-  out: string;
-  resume: string;
-  overwrite: boolean;
-  reward: string;
-  init: string;
-  // network
-  hidden: string;
-  activation: string;
-  stateIndependentStd: boolean;
-  initLogStd: number;
-  orthoInit: boolean;
-  // optimization
-  lr: number;
-  lrSchedule: string;
-  epochs: number;
-  minibatches: number;
-  maxGradNorm: number;
-  entCoef: number;
-  gamma: number;
-  normObs: boolean;
-  // GRPO
-  groupSize: number;
-  groups: number;
-  horizon: number;
-  branchProb: number;
-  advMode: string;
-  scaleRewards: string;
-  dropZeroStd: boolean;
-  epsLow: number;
-  epsHigh: number;
-  klCoef: number;
-  klTarget: number;
-  adaptiveKl: boolean;
-  refCoef: number;
-  refKl: string;
-  // PPO
-  criticHidden: string;
-  numEnvs: number;
-  rolloutSteps: number;
-  gaeLambda: number;
-  clip: number;
-  vfCoef: number;
-  clipValue: boolean;
-  halfValueLoss: boolean;
-  normAdv: boolean;
-  normReward: boolean;
-  // bookkeeping
-  checkpointEvery: number;
-  evalEpisodes: number;
-  evalEvery: number;
-  threads: number;
-  quiet: boolean;
-}
-
-/** Flag help, in the order shown by --help. */
-const help: Record<keyof Config, string> = {
-  env: "environment id (Pendulum-v1, HalfCheetah-v5)",
-  algo: `algorithm (${algos.join(", ")})`,
-  seed: "seed of the policy init, action sampling, minibatch order and env resets",
-  totalSteps:
-    "environment-step budget, rounded up to whole updates: ⌈total-steps / (groups·group-size·horizon)⌉ GRPO or ⌈total-steps / (num-envs·rollout-steps)⌉ PPO updates; GRPO members whose episode ends early take fewer steps, so global_step may end below it",
-  out:
-    "run folder: args.json, metrics.csv/.jsonl, checkpoint.json, run.lock (default runs/<env>_<algo>_s<seed>, then -2, -3, … if that holds a run); a folder holding a run is refused without --resume or --overwrite",
-  resume: "run folder to continue from its checkpoint.json, written in place",
-  overwrite: "replace the run in --out (its checkpoint and metrics are deleted)",
-  init:
-    "checkpoint whose policy (and observation statistics) the run starts from; with --ref-coef it is also π_ref",
-  reward:
-    "training reward as name:weight terms, e.g. forward:1,ctrl:0.1,upright:5 (default: the env's own reward; charts/episodic_return always reports it)",
-  hidden: "hidden layer sizes, comma-separated",
-  activation: "hidden nonlinearity (relu, tanh)",
-  stateIndependentStd: "one log σ parameter per action dim instead of a log σ² head",
-  initLogStd: "initial log σ",
-  orthoInit:
-    "orthogonal init with CleanRL's gains (√2 hidden, 0.01 policy heads, 1 value head); off: PyTorch's U(±1/√fan_in), as SB3's ortho_init=False",
-  lr: "Adam learning rate α₀",
-  lrSchedule: "learning-rate schedule (constant, linear, cosine)",
-  epochs: "passes over each batch",
-  minibatches: "minibatches per pass",
-  maxGradNorm: "clip the global gradient norm to this (≤ 0: off)",
-  entCoef: "entropy bonus c_H",
-  gamma: "discount γ (GRPO: of the process-mode reward-to-go)",
-  normObs: "normalize observations with running mean/std",
-  groupSize: "GRPO: G members per group, all from one cloned start state",
-  groups: "GRPO: groups per update (N = groups·G envs)",
-  horizon: "GRPO: steps per member per update (capped by the episode end)",
-  branchProb:
-    "GRPO: chance that a group branches from a state visited in the previous update (TRPO vine) instead of a fresh reset",
-  advMode: "GRPO: advantage mode (process, outcome)",
-  scaleRewards:
-    "GRPO: advantage scaling (group: ÷ the group's std; batch: ÷ the pooled std of the group-centred values, not TRL's std of raw rewards; none: Dr. GRPO)",
-  dropZeroStd: "GRPO: drop groups with no reward spread (DAPO dynamic sampling)",
-  epsLow: "GRPO: ratio clip below, 1 − ε_low",
-  epsHigh: "GRPO: ratio clip above, 1 + ε_high",
-  klCoef: "GRPO: initial β_old of the KL trust region to π_old (0: off)",
-  klTarget: "GRPO: target d of the adaptive β_old",
-  adaptiveKl: "GRPO: adapt β_old (halve below d/1.5, double above 1.5·d)",
-  refCoef: "GRPO: β_ref of KL(π_θ‖π_ref) to the frozen initial policy (0: no reference)",
-  refKl: "GRPO: reference KL estimator (k3, exact)",
-  criticHidden: "PPO: the critic's hidden layer sizes (default: --hidden)",
-  numEnvs: "PPO: parallel envs N",
-  rolloutSteps: "PPO: steps per env per update T",
-  gaeLambda: "PPO: GAE λ",
-  clip: "PPO: ratio and value clip ε",
-  vfCoef: "PPO: value-loss coefficient c_V",
-  clipValue: "PPO: clip the value update to ±ε around V_old (CleanRL clip_vloss; SB3 default: off)",
-  halfValueLoss:
-    "PPO: the ½ in L_V = ½·mean(V − R)² (CleanRL; SB3 has none, so its c_V is twice ours)",
-  normAdv:
-    "PPO: normalize advantages per minibatch, (Â − mean)/(std + 1e-8) with the population std (÷ n; CleanRL and SB3 divide by n − 1)",
-  normReward:
-    "PPO: scale rewards by the running std of the discounted return, clipped to ±10 (Gymnasium NormalizeReward: the return resets on termination only)",
-  checkpointEvery: "save checkpoint.json every this many updates (and at the end)",
-  evalEpisodes:
-    "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
-  evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
-  threads: "threads sharing each large matmul (bit-identical results for any count)",
-  quiet: "print nothing but errors (never saved: a resumed run prints unless given again)",
-};
-
-const base: Config = {
-  env: "Pendulum-v1",
-  algo: "grpo",
-  seed: 1,
-  totalSteps: 100_000,
-  out: "",
-  resume: "",
-  overwrite: false,
-  reward: "",
-  init: "",
-  hidden: "64,64",
-  activation: "tanh",
-  stateIndependentStd: false,
-  initLogStd: 0,
-  orthoInit: true,
-  lr: 1e-3,
-  lrSchedule: "linear",
-  epochs: 10,
-  minibatches: 32,
-  maxGradNorm: 0.5,
-  entCoef: 0,
-  gamma: 0.99,
-  normObs: false,
-  groupSize: 8,
-  groups: 8,
-  horizon: 200,
-  branchProb: 0,
-  advMode: "process",
-  scaleRewards: "group",
-  dropZeroStd: false,
-  epsLow: 0.2,
-  epsHigh: 0.28,
-  klCoef: 0,
-  klTarget: 0.01,
-  adaptiveKl: true,
-  refCoef: 0,
-  refKl: "k3",
-  criticHidden: "",
-  numEnvs: 4,
-  rolloutSteps: 1024,
-  gaeLambda: 0.95,
-  clip: 0.2,
-  vfCoef: 0.5,
-  clipValue: true,
-  halfValueLoss: true,
-  normAdv: true,
-  normReward: true,
-  checkpointEvery: 5,
-  evalEpisodes: 10,
-  evalEvery: 0,
-  threads: 1,
-  quiet: false,
-};
-
-/** Per-env, per-algo presets over {@link base}. */
-export const presets: Record<string, Partial<Config>> = {
-  // Pendulum: both algorithms on one small network (32-32 ReLU) — a fraction of the cost of 64-64
-  // tanh for the same return (docs/speed.md).
-  "Pendulum-v1/grpo": {
-    totalSteps: 150_000,
-    hidden: "32,32",
-    activation: "relu",
-    stateIndependentStd: true,
-    gamma: 0.9,
-    groups: 16,
-    groupSize: 8,
-    horizon: 32,
-    branchProb: 0.9,
-    lr: 5e-3,
-    epochs: 6,
-    minibatches: 8,
-    evalEvery: 5,
-  },
-  "Pendulum-v1/ppo": {
-    totalSteps: 100_000,
-    hidden: "32,32",
-    activation: "relu",
-    stateIndependentStd: true,
-    gamma: 0.9,
-    numEnvs: 4,
-    rolloutSteps: 1024,
-    lr: 1e-3,
-    epochs: 10,
-    minibatches: 64,
-    evalEvery: 5,
-  },
-  // 18.9–22.3 min per 1M here; the `grpo-fast` flags (6 epochs, scripts/variants.ts) take 12.7–12.9
-  // min and ended higher on seeds 1–3 (docs/speed.md).
-  "HalfCheetah-v5/grpo": {
-    totalSteps: 1_000_000,
-    hidden: "256,256",
-    activation: "relu",
-    stateIndependentStd: true,
-    initLogStd: -1,
-    normObs: true,
-    gamma: 0.98,
-    groups: 8,
-    groupSize: 8,
-    horizon: 64,
-    branchProb: 0.9,
-    lr: 3e-4,
-    epochs: 10,
-    minibatches: 32,
-    threads: 2,
-  },
-  // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
-  // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
-  // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
-  // entry sets ortho_init=False; --no-ortho-init), and the advantage std divides by n (SB3: n − 1).
-  // 89–98 min per 1M here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
-  "HalfCheetah-v5/ppo": {
-    totalSteps: 1_000_000,
-    hidden: "256,256",
-    activation: "relu",
-    stateIndependentStd: true,
-    initLogStd: -2,
-    normObs: true,
-    numEnvs: 1,
-    rolloutSteps: 512,
-    minibatches: 8,
-    epochs: 20,
-    lr: 2.0633e-5,
-    lrSchedule: "constant",
-    gamma: 0.98,
-    gaeLambda: 0.92,
-    clip: 0.1,
-    entCoef: 0.000401762,
-    vfCoef: 0.58096,
-    maxGradNorm: 0.8,
-    threads: 2,
-  },
-};
-
-/** Layer sizes from a `--hidden`-style flag; throws on anything but comma-separated positive integers. */
-export function layerSizes(flag: string, value: string): number[] {
-  const sizes = value.split(",").map(Number);
-  if (!sizes.every((n) => Number.isInteger(n) && n > 0)) {
-    throw new Error(
-      `--${flag} must be comma-separated positive integers like 64,64, got "${value}"`,
-    );
-  }
-  return sizes;
-}
+export {
+  algos,
+  checkCheckpointFits,
+  type Config,
+  configFor,
+  defaults,
+  layerSizes,
+  MAX_SEED,
+  notSaved,
+  presets,
+  validateConfig,
+} from "../lib/config.ts";
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
-const kebab = (k: string) => k.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`);
 
-/** Parses CLI flags into a full config (base ← preset(env, algo) ← flags) and the flags alone. */
+/** Parses CLI flags into a full config (defaults ← preset(env, algo) ← flags) and the flags alone. */
 export function parseConfig(argv: string[]): { cfg: Config; flags: Partial<Config> } | "help" {
   const options = Object.fromEntries(
-    Object.entries(base).map((
+    Object.entries(defaults).map((
       [k, v],
     ) => [kebab(k), { type: typeof v === "boolean" ? "boolean" as const : "string" as const }]),
   );
@@ -298,126 +47,34 @@ export function parseConfig(argv: string[]): { cfg: Config; flags: Partial<Confi
   for (const [k, v] of Object.entries(values)) {
     if (k === "help" || v === undefined) continue;
     const key = camel(k) as keyof Config;
-    if (typeof base[key] === "number") {
+    if (typeof defaults[key] === "number") {
       const n = Number(v);
       if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v}"`);
       flags[key] = n;
     } else flags[key] = v;
   }
-  const env = (flags.env as string) ?? base.env, algo = (flags.algo as string) ?? base.algo;
+  const algo = (flags.algo as string) ?? defaults.algo;
   if (!(algos as readonly string[]).includes(algo)) {
     throw new Error(`Unknown algo "${algo}": valid ones are ${algos.join(", ")}`);
   }
   return {
-    cfg: { ...base, ...presets[`${env}/${algo}`], ...flags } as Config,
+    cfg: configFor(flags as Partial<Config>),
     flags: flags as Partial<Config>,
   };
 }
 
 /** The --help text: every flag with its default, then the presets. */
 export function usage(): string {
-  const lines = Object.entries(help).map(([k, h]) => {
-    const d = base[k as keyof Config];
+  const lines = Object.entries(configHelp).map(([k, h]) => {
+    const d = defaults[k as keyof Config];
     return `  --${kebab(k).padEnd(24)} ${h} [default: ${d === "" ? "none" : d}]`;
   });
-  const pre = Object.entries(presets).map(([k, p]) =>
-    `  ${k}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
+  const pre = Object.entries(presets).flatMap(([env, byAlgo]) =>
+    Object.entries(byAlgo).map(([algo, p]) =>
+      `  ${env}/${algo}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
+    )
   );
   return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>):\n${
     lines.join("\n")
   }\n\nPresets:\n${pre.join("\n")}\n`;
-}
-
-/** The largest seed: the generator keeps 32 bits of it (lib/rng.ts). */
-export const MAX_SEED = 2 ** 32 - 1;
-
-type Rule = [keys: (keyof Config)[], ok: (v: number) => boolean, range: string];
-const integer = (lo: number, hi = Infinity) => (v: number) =>
-  Number.isInteger(v) && v >= lo && v <= hi;
-const rules: Rule[] = [
-  [["seed"], integer(0, MAX_SEED), `an integer in [0, ${MAX_SEED}]`],
-  [
-    ["totalSteps", "epochs", "minibatches", "groups", "horizon", "numEnvs", "rolloutSteps"],
-    integer(1),
-    "a positive integer",
-  ],
-  [["checkpointEvery", "threads"], integer(1), "a positive integer"],
-  [["groupSize"], integer(2), "an integer ≥ 2 (a group needs two members to compare)"],
-  [["evalEpisodes"], integer(0, 1024), "an integer in [0, 1024] (evaluation seeds: lib/seeds.ts)"],
-  [["evalEvery"], integer(0), "a non-negative integer"],
-  [["lr", "clip", "klTarget"], (v) => Number.isFinite(v) && v > 0, "a finite number > 0"],
-  [["gamma", "gaeLambda", "branchProb", "epsLow"], (v) => v >= 0 && v <= 1, "in [0, 1]"],
-  [["epsHigh", "klCoef", "refCoef", "vfCoef"], (v) => Number.isFinite(v) && v >= 0, "finite, ≥ 0"],
-  [["initLogStd", "maxGradNorm", "entCoef"], Number.isFinite, "a finite number"],
-];
-const choices: Partial<Record<keyof Config, readonly string[]>> = {
-  activation: ["relu", "tanh"],
-  lrSchedule: ["constant", "linear", "cosine"],
-  advMode: ["process", "outcome"],
-  scaleRewards: ["group", "batch", "none"],
-  refKl: ["k3", "exact"],
-};
-
-/**
- * Checks every field of a config against its accepted range before anything is built or written.
- *
- * @throws naming the first bad flag, its value and what it accepts.
- */
-export function validateConfig(cfg: Config): void {
-  if (!(algos as readonly string[]).includes(cfg.algo)) {
-    throw new Error(`Unknown algo "${cfg.algo}": valid ones are ${algos.join(", ")}`);
-  }
-  for (const [keys, ok, range] of rules) {
-    for (const k of keys) {
-      const v = cfg[k] as number;
-      if (!ok(v)) throw new Error(`--${kebab(k)} is ${v}, expected ${range}`);
-    }
-  }
-  for (const [k, valid] of Object.entries(choices) as [keyof Config, readonly string[]][]) {
-    if (!valid.includes(cfg[k] as string)) {
-      throw new Error(`--${kebab(k)} is "${cfg[k]}", expected one of ${valid.join(", ")}`);
-    }
-  }
-  layerSizes("hidden", cfg.hidden);
-  if (cfg.criticHidden) layerSizes("critic-hidden", cfg.criticHidden);
-}
-
-/** Flags of one invocation (display, overwrite): never saved, so they never stick on resume. */
-export const notSaved: readonly (keyof Config)[] = ["quiet", "overwrite"];
-
-/** Fields that must match between a checkpoint and a run resuming from it. */
-const resumeKeys: (keyof Config)[] = [
-  "activation",
-  "stateIndependentStd",
-  "criticHidden",
-  "normObs",
-  "groups",
-  "groupSize",
-  "numEnvs",
-];
-
-/**
- * Checks that a checkpoint fits the run that loads it: env, algorithm and network for `--resume`;
- * env and policy network for `--init` (whose critic, if any, is not used).
- *
- * @throws `checkpoint was trained on HalfCheetah-v5 with ppo, [256, 256]; this run is Pendulum-v1
- *   with grpo, [32, 32]`, plus any other differing field.
- */
-export function checkCheckpointFits(
-  saved: Record<string, unknown>,
-  cfg: Config,
-  use: "resume" | "init",
-): void {
-  const desc = (c: Record<string, unknown>) =>
-    `${c.env} with ${c.algo}, [${String(c.hidden).split(",").join(", ")}]`;
-  const core = use === "resume" ? ["env", "algo", "hidden"] : ["env", "hidden"];
-  const keys = use === "resume" ? resumeKeys : ["stateIndependentStd"] as (keyof Config)[];
-  const cur = cfg as unknown as Record<string, unknown>;
-  const others = keys.filter((k) => saved[k] !== undefined && saved[k] !== cur[k])
-    .map((k) => `--${kebab(k)} ${saved[k]} vs ${cur[k]}`);
-  if (core.every((k) => saved[k] === cur[k]) && !others.length) return;
-  throw new Error(
-    `checkpoint was trained on ${desc(saved)}; this run is ${desc(cur)}` +
-      (others.length ? ` (${others.join(", ")})` : ""),
-  );
 }

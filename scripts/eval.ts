@@ -8,84 +8,29 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
-import { clipToBox } from "../envs/types.ts";
-import { RunningMeanStd } from "../envs/wrappers.ts";
+import { RunningMeanStd } from "../lib/running_stats.ts";
 import { checkpointPath, loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
-import { meanOf, stdOf } from "../lib/metrics.ts";
+import {
+  type EvalResult,
+  evaluate as evaluatePolicy,
+  type EvaluateOptions,
+} from "../lib/evaluate.ts";
 import type { Activation } from "../lib/nn.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
-import { kl } from "../lib/normal.ts";
-import type { ComposedReward } from "../lib/rewards.ts";
 import { Rng } from "../lib/rng.ts";
-import { evalSeed } from "../lib/seeds.ts";
-import { noGrad, Tensor } from "../lib/tensor.ts";
 import { layerSizes, MAX_SEED } from "./config.ts";
 
-/** What {@link evaluate} measures. */
-export interface EvalResult {
-  /** Mean ± std (population) of the env's return over the episodes. */
-  mean: number;
-  std: number;
-  returns: number[];
-  /** With `reward`: the mean episode return under that reward instead of the env's. */
-  rewardMean?: number;
-  /** With `reference`: the mean exact KL(π‖π_ref) over the visited states. */
-  klRef?: number;
-}
+export type { EvalResult };
 
 /**
- * Runs the deterministic policy (the mean action, clipped to the action box) for `episodes`
- * episodes seeded evalSeed(seed, e) (lib/seeds.ts: disjoint across runs and from training seeds),
- * and reports the env's return; optionally also the return under
- * another reward and the exact KL to a reference policy along the way.
+ * {@link evaluatePolicy} on a registered env id: the deterministic return over fresh episodes
+ * (lib/evaluate.ts).
  */
-export async function evaluate(
+export function evaluate(
   policy: GaussianMlpPolicy,
-  opts: {
-    env: string;
-    episodes: number;
-    seed: number;
-    transform?: (obs: Float32Array) => Float32Array;
-    reward?: ComposedReward;
-    reference?: GaussianMlpPolicy;
-  },
+  opts: Omit<EvaluateOptions, "env"> & { env: string },
 ): Promise<EvalResult> {
-  const env = await makeEnv(opts.env);
-  const rng = new Rng(0); // unused: deterministic actions draw nothing
-  const S = policy.obsSize;
-  const returns: number[] = [];
-  let rewardSum = 0, klSum = 0, states = 0;
-  try {
-    for (let e = 0; e < opts.episodes; e++) {
-      let { obs } = env.reset({ seed: evalSeed(opts.seed, e) });
-      let total = 0;
-      for (;;) {
-        const x = opts.transform ? opts.transform(obs) : obs;
-        const { actions } = policy.act(x, rng, { deterministic: true });
-        clipToBox(actions, env.actionSpace, actions);
-        if (opts.reference) {
-          const s = new Tensor(x, [1, S]);
-          klSum += noGrad(() => kl(policy.forward(s), opts.reference!.forward(s)).item());
-        }
-        const r = env.step(actions);
-        if (opts.reward) rewardSum += opts.reward.step(obs, actions, r.obs, r.info);
-        total += r.reward;
-        states++;
-        obs = r.obs;
-        if (r.terminated || r.truncated) break;
-      }
-      returns.push(total);
-    }
-  } finally {
-    env.close();
-  }
-  return {
-    mean: meanOf(returns),
-    std: stdOf(returns),
-    returns,
-    rewardMean: opts.reward ? rewardSum / opts.episodes : undefined,
-    klRef: opts.reference ? klSum / states : undefined,
-  };
+  return evaluatePolicy(policy, { ...opts, env: () => makeEnv(opts.env) });
 }
 
 /** A checkpoint's policy, its observation transform (if it normalized observations) and run args. */

@@ -25,7 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../../envs/registry.ts";
-import { VectorEnv } from "../../envs/vector.ts";
+import { VectorEnv } from "../../lib/vector_env.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import type { Activation } from "../../lib/nn.ts";
 import { GaussianMlpPolicy } from "../../lib/policy.ts";
@@ -111,7 +111,7 @@ for (const [run, spec] of Object.entries(specs)) {
 }
 
 // ---- 2. learning curves: proxy return of the training groups vs the true (env) return in evaluation
-const pre = presets[`${env}/grpo`];
+const pre = presets[env].grpo;
 const probe = await makeEnv(env);
 const S = probe.observationSpace.shape[0], D = probe.actionSpace.shape[0];
 probe.close();

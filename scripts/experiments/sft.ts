@@ -32,7 +32,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../../envs/registry.ts";
-import { RunningMeanStd } from "../../envs/wrappers.ts";
+import { RunningMeanStd } from "../../lib/running_stats.ts";
 import { paramsToRecord, saveRunCheckpoint } from "../../lib/checkpoint.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import type { Activation } from "../../lib/nn.ts";

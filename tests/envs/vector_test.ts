@@ -10,7 +10,7 @@ import { Rng } from "../../lib/rng.ts";
 import { Pendulum } from "../../envs/pendulum.ts";
 import { envIds, makeEnv } from "../../envs/registry.ts";
 import type { Env } from "../../envs/types.ts";
-import { VectorEnv, type VectorEnvLike } from "../../envs/vector.ts";
+import { VectorEnv, type VectorEnvLike } from "../../lib/vector_env.ts";
 import { CTRL, makeVectorEnv, WorkerVectorEnv } from "../../envs/worker_pool.ts";
 
 const S = 3;

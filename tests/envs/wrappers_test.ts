@@ -6,11 +6,10 @@ import {
   NormalizeObservation,
   NormalizeReward,
   RecordEpisodeStatistics,
-  RewardScaler,
-  RunningMeanStd,
   TimeLimit,
   Wrapper,
 } from "../../envs/wrappers.ts";
+import { RewardScaler, RunningMeanStd } from "../../lib/running_stats.ts";
 
 const act = (a: number) => new Float32Array([a]);
 

@@ -1,6 +1,6 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { Pendulum } from "../../envs/pendulum.ts";
-import { VectorEnv } from "../../envs/vector.ts";
+import { VectorEnv } from "../../lib/vector_env.ts";
 import { GaussianMlpPolicy, ValueMlp } from "../../lib/policy.ts";
 import { composeRewards, parseRewardSpec } from "../../lib/rewards.ts";
 import { Rng } from "../../lib/rng.ts";

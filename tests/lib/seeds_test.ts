@@ -1,6 +1,6 @@
 /**
  * Evaluation seeds (lib/seeds.ts): seeds 1…100 × episodes 0…99 never collide, and never equal a
- * seed that scripts/train.ts gives a training env, a generator or a run. The same checker finds the
+ * seed that lib/train.ts gives a training env, a generator or a run. The same checker finds the
  * collisions of the old scheme, 10 000 + seed + e.
  */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
@@ -22,7 +22,7 @@ function collisions(seedOf: (s: number, e: number) => number, runs: number[]): s
   return out;
 }
 
-/** The seeds scripts/train.ts uses for run seed s (N members, U updates; GRPO k < U·N). */
+/** The seeds lib/train.ts uses for run seed s (N members, U updates; GRPO k < U·N). */
 function trainingSeeds(s: number, N = 64, U = 50): number[] {
   const out = [s, s + 1, s + 2, s + 3]; // init, act, batch and start generators
   for (let i = 0; i < N; i++) out.push(s * 7919 + i); // PPO members' generators and first reset

@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { Box, Env, Info } from "./types.ts";
+import type { Box, Env, Info } from "./env.ts";
 
 /** The batched outputs; N envs, S = obs size. Views valid until the next call. */
 export interface VectorBuffers {
@@ -133,8 +133,8 @@ export function checkActions(
  *
  * @example
  * ```ts
- * import { Pendulum } from "./pendulum.ts";
- * import { VectorEnv } from "./vector.ts";
+ * import { Pendulum } from "../envs/pendulum.ts";
+ * import { VectorEnv } from "./vector_env.ts";
  * import { strictEqual } from "node:assert/strict";
  * const venv = new VectorEnv([new Pendulum(), new Pendulum(), new Pendulum(), new Pendulum()]);
  * const { obs } = venv.resetGroups(2, { seed: 3 });
