@@ -70,7 +70,16 @@ export {
 export { lrSchedule, type Schedule, type ScheduleConfig } from "./lib/schedule.ts";
 
 // Environments
-export type { Box, Env, EnvOptions, ResetOptions, StepResult } from "./envs/types.ts";
+export type {
+  Box,
+  Discrete,
+  Env,
+  EnvOptions,
+  ResetOptions,
+  Space,
+  StepResult,
+} from "./envs/types.ts";
+export { boxSpace, flatSize } from "./envs/types.ts";
 export { envIds, makeEnv } from "./envs/registry.ts";
 export { Pendulum } from "./envs/pendulum.ts";
 export {

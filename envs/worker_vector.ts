@@ -16,7 +16,7 @@
  * @module
  */
 import { makeEnv, type MakeEnvOptions } from "./registry.ts";
-import type { Box } from "./types.ts";
+import { type Box, flatSize, type Space } from "./types.ts";
 import {
   allocVectorBuffers,
   checkActions,
@@ -227,7 +227,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
   readonly id: string;
   readonly numEnvs: number;
   readonly observationSpace: Box;
-  readonly actionSpace: Box;
+  readonly actionSpace: Space;
   readonly autoreset: boolean;
   readonly workers: number;
   readonly buffers: VectorBuffers;
@@ -240,7 +240,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
   #closed = false;
 
   private constructor(
-    init: { id: string; channels: Channel[]; layout: SharedLayout; spaces: [Box, Box] },
+    init: { id: string; channels: Channel[]; layout: SharedLayout; spaces: [Box, Space] },
     opts: WorkerVectorOptions,
   ) {
     this.id = init.id;
@@ -278,8 +278,8 @@ export class WorkerVectorEnv implements VectorEnvLike {
       transport: "atomics",
     });
     const observationSpace = ready.observationSpace as Box;
-    const actionSpace = ready.actionSpace as Box;
-    const layout = allocLayout(n, observationSpace.low.length, actionSpace.low.length, {
+    const actionSpace = ready.actionSpace as Space;
+    const layout = allocLayout(n, observationSpace.low.length, flatSize(actionSpace), {
       stateSize: ready.stateSize as number,
       workers: channels.length,
       spinIters: options.spinIters ?? 0,
@@ -315,7 +315,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
     if (!this.#everReset) {
       throw new Error("WorkerVectorEnv.step: called before reset() or resetGroups()");
     }
-    const d = this.actionSpace.low.length;
+    const d = flatSize(this.actionSpace);
     checkActions("WorkerVectorEnv", actions, { n: this.numEnvs, d, running: this.#running });
     this.#views.actions.set(actions);
     this.#run(Cmd.step);
@@ -433,7 +433,7 @@ export class MessageVectorEnv {
       ...options,
       transport: "message",
     });
-    const s = (ready.observationSpace as Box).low.length, d = (ready.actionSpace as Box).low.length;
+    const s = (ready.observationSpace as Box).low.length, d = flatSize(ready.actionSpace as Space);
     return new MessageVectorEnv(channels, parts, s, d);
   }
 

@@ -19,7 +19,15 @@
  *
  * @module
  */
-import type { Box, Env, ResetOptions, ResetResult, StepResult } from "./types.ts";
+import {
+  type Box,
+  boxSpace,
+  type Env,
+  type ResetOptions,
+  type ResetResult,
+  type Space,
+  type StepResult,
+} from "./types.ts";
 
 /** Passes every call through to the wrapped env; subclasses override what they change. */
 export class Wrapper implements Env {
@@ -34,7 +42,7 @@ export class Wrapper implements Env {
   get observationSpace(): Box {
     return this.env.observationSpace;
   }
-  get actionSpace(): Box {
+  get actionSpace(): Space {
     return this.env.actionSpace;
   }
   reset(opts?: ResetOptions): ResetResult {
@@ -117,10 +125,10 @@ export class ClipAction extends Wrapper {
   #buf: Float32Array;
   constructor(env: Env) {
     super(env);
-    this.#buf = new Float32Array(env.actionSpace.low.length);
+    this.#buf = new Float32Array(boxSpace(env.actionSpace, "ClipAction").low.length);
   }
   override step(action: Float32Array): StepResult {
-    const { low, high } = this.env.actionSpace;
+    const { low, high } = boxSpace(this.env.actionSpace, "ClipAction");
     if (action.length !== low.length) return this.env.step(action); // let the env name the error
     for (let i = 0; i < action.length; i++) {
       const a = action[i];

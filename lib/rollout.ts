@@ -15,7 +15,7 @@
  *
  * @module
  */
-import type { Info } from "../envs/types.ts";
+import { boxSpace, type Info } from "../envs/types.ts";
 import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
 import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
@@ -204,7 +204,7 @@ export function collectGroups(
   let steps = T;
   const running = new Uint8Array(N).fill(1);
   const clipped = new Float32Array(N * D);
-  const { low, high } = venv.actionSpace;
+  const { low, high } = boxSpace(venv.actionSpace, "collectGroups");
   for (let t = 0; t < T; t++) {
     for (const slot of record) {
       if (slot.t === t && running[slot.member]) {
@@ -316,7 +316,7 @@ export function collectSteps(
   };
   const scorer = reward && new Scorer(reward, N, S, D);
   const clipped = new Float32Array(N * D);
-  const { low, high } = venv.actionSpace;
+  const { low, high } = boxSpace(venv.actionSpace, "collectSteps");
   let x = transform(firstObs, true).slice();
   for (let t = 0; t < T; t++) {
     out.obs.set(x, t * N * S);

@@ -7,6 +7,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
+import { boxSpace } from "../envs/types.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
 import type { Activation } from "../lib/nn.ts";
@@ -46,7 +47,7 @@ export async function evaluate(
   },
 ): Promise<EvalResult> {
   const env = await makeEnv(opts.env);
-  const { low, high } = env.actionSpace;
+  const { low, high } = boxSpace(env.actionSpace, "evaluate");
   const rng = new Rng(0); // unused: deterministic actions draw nothing
   const S = policy.obsSize;
   const returns: number[] = [];
@@ -100,7 +101,7 @@ export async function loadPolicy(path: string): Promise<{
   const ckpt = await loadCheckpoint(path);
   const args = ckpt.args as Record<string, string | number | boolean>;
   const env = await makeEnv(String(args.env));
-  const S = env.observationSpace.shape[0], D = env.actionSpace.shape[0];
+  const S = env.observationSpace.shape[0], D = boxSpace(env.actionSpace, "eval").shape[0];
   env.close();
   const policy = new GaussianMlpPolicy(S, D, {
     rng: new Rng(0),

@@ -8,6 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
+import { boxSpace } from "../envs/types.ts";
 import { Rng } from "../lib/rng.ts";
 import { loadPolicy } from "./eval.ts";
 
@@ -66,7 +67,7 @@ export async function recordStates(
     );
   }
   const env = await makeEnv(envId);
-  const { low, high } = env.actionSpace;
+  const { low, high } = boxSpace(env.actionSpace, "recordStates");
   const rng = new Rng(0); // deterministic actions draw nothing
   const out: RecordedEpisode[] = [];
   try {

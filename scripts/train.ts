@@ -11,6 +11,7 @@
  * @module
  */
 import { makeEnv } from "../envs/registry.ts";
+import { boxSpace } from "../envs/types.ts";
 import { VectorEnv } from "../envs/vector.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { forEachMinibatch, gatherRows } from "../lib/batch.ts";
@@ -93,7 +94,7 @@ export async function main(
   const envRngs = Array.from({ length: N }, (_, i) => new Rng(cfg.seed * 7919 + i));
   const envs = await Promise.all(envRngs.map((rng) => makeEnv(cfg.env, { rng })));
   const venv = new VectorEnv(envs, { autoreset: !isGrpo });
-  const S = venv.observationSpace.shape[0], D = venv.actionSpace.shape[0];
+  const S = venv.observationSpace.shape[0], D = boxSpace(venv.actionSpace, "train.ts").shape[0];
   const initRng = new Rng(cfg.seed);
   const hidden = layerSizes("hidden", cfg.hidden);
   const policy = new GaussianMlpPolicy(S, D, {

@@ -25,6 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../../envs/registry.ts";
+import { boxSpace } from "../../envs/types.ts";
 import { VectorEnv } from "../../envs/vector.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import type { Activation } from "../../lib/nn.ts";
@@ -112,7 +113,8 @@ for (const [run, spec] of Object.entries(specs)) {
 // ---- 2. learning curves: proxy return of the training groups vs the true (env) return in evaluation
 const pre = presets[`${env}/grpo`];
 const probe = await makeEnv(env);
-const S = probe.observationSpace.shape[0], D = probe.actionSpace.shape[0];
+const S = probe.observationSpace.shape[0],
+  D = boxSpace(probe.actionSpace, "reward_hacking").shape[0];
 probe.close();
 const initial = new GaussianMlpPolicy(S, D, {
   rng: new Rng(seed), // train.ts builds its policy first from Rng(seed): this is its initial policy

@@ -32,6 +32,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../../envs/registry.ts";
+import { boxSpace } from "../../envs/types.ts";
 import { RunningMeanStd } from "../../envs/wrappers.ts";
 import { paramsToRecord, saveRunCheckpoint } from "../../lib/checkpoint.ts";
 import { readMetrics } from "../../lib/metrics.ts";
@@ -120,9 +121,10 @@ const budget = Number(values.budget), sftSteps = Number(values["sft-steps"]);
 const sftLr = Number(values["sft-lr"]), jobs = Number(values.jobs);
 const minibatchSize = 64;
 const probe = await makeEnv(env);
-const S = probe.observationSpace.shape[0], D = probe.actionSpace.shape[0];
-const actionLow = Float32Array.from(probe.actionSpace.low),
-  actionHigh = Float32Array.from(probe.actionSpace.high);
+const actionSpace = boxSpace(probe.actionSpace, "sft experiment");
+const S = probe.observationSpace.shape[0], D = actionSpace.shape[0];
+const actionLow = Float32Array.from(actionSpace.low),
+  actionHigh = Float32Array.from(actionSpace.high);
 probe.close();
 const runs = values.runs, out = values.out;
 const done = (dir: string) => Deno.stat(`${dir}/eval.json`).then(() => true, () => false);
