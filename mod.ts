@@ -35,6 +35,7 @@ export {
   exp,
   linear,
   log,
+  logSoftmax,
   matmul,
   maximum,
   mean,
@@ -57,8 +58,10 @@ export { Rng, type RngState } from "./lib/rng.ts";
 
 // Distributions, networks, optimizers
 export { DiagGaussian, k3, kl } from "./lib/normal.ts";
+export { Categorical, categoricalKl } from "./lib/categorical.ts";
 export { type Activation, Linear, Mlp, type MlpOptions, orthogonal } from "./lib/nn.ts";
 export { GaussianMlpPolicy, type PolicyOptions, ValueMlp } from "./lib/policy.ts";
+export { CategoricalMlpPolicy, type CategoricalPolicyOptions } from "./lib/categorical_policy.ts";
 export {
   Adam,
   type AdamOptions,
@@ -80,8 +83,11 @@ export type {
   StepResult,
 } from "./envs/types.ts";
 export { boxSpace, flatSize } from "./envs/types.ts";
-export { envIds, makeEnv } from "./envs/registry.ts";
+export { envDescriptions, envIds, makeEnv } from "./envs/registry.ts";
 export { Pendulum } from "./envs/pendulum.ts";
+export { CartPole } from "./envs/cartpole.ts";
+export { Acrobot } from "./envs/acrobot.ts";
+export { MountainCar, MountainCarContinuous } from "./envs/mountain_car.ts";
 export {
   ClipAction,
   NormalizeObservation,
