@@ -59,6 +59,7 @@ export { Rng, type RngState } from "./lib/rng.ts";
 // Distributions, networks, optimizers
 export { DiagGaussian, k3, kl } from "./lib/normal.ts";
 export { Categorical, categoricalKl } from "./lib/categorical.ts";
+export { type ActionDistribution, gatherDist, klDivergence } from "./lib/distribution.ts";
 export { type Activation, Linear, Mlp, type MlpOptions, orthogonal } from "./lib/nn.ts";
 export { GaussianMlpPolicy, type PolicyOptions, ValueMlp } from "./lib/policy.ts";
 export { CategoricalMlpPolicy, type CategoricalPolicyOptions } from "./lib/categorical_policy.ts";

@@ -44,6 +44,7 @@ const rl = [
   "lib/normal.ts",
   "lib/categorical.ts",
   "lib/categorical_policy.ts",
+  "lib/distribution.ts",
   "lib/nn.ts",
   "lib/policy.ts",
   "lib/returns.ts",
