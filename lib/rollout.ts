@@ -7,7 +7,8 @@
  * - {@link collectSteps} (PPO): T steps of N autoresetting envs, with the values GAE needs.
  *
  * Arrays are time-major: [T, N] (and [T, N, S] / [T, N, D] for obs and actions).
- * Actions are stored as sampled (unclipped); the env is stepped with them clipped to its box.
+ * Actions are stored as sampled (unclipped); the env is stepped with them clipped to its box (a
+ * Discrete env receives the sampled indices).
  *
  * Reference: Shao et al., DeepSeekMath (arXiv 2402.03300) §4.1 (groups of G outputs per prompt);
  * Schulman et al., TRPO (arXiv 1502.05477) §5.2 (the vine: rollouts branched from visited states);
@@ -15,7 +16,7 @@
  *
  * @module
  */
-import { boxSpace, type Info } from "../envs/types.ts";
+import type { Info, Space } from "../envs/types.ts";
 import type { VectorEnv, VectorStepResult } from "../envs/vector.ts";
 import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
@@ -53,13 +54,16 @@ export interface GroupRollout {
   rewardTerms: Record<string, number>;
 }
 
-function clipInto(
-  out: Float32Array,
-  a: Float32Array,
-  low: Float32Array,
-  high: Float32Array,
-): Float32Array {
-  const D = low.length;
+/** What a rollout needs of a policy: `GaussianMlpPolicy` and `CategoricalMlpPolicy` fit. */
+export type Actor = Pick<GaussianMlpPolicy, "obsSize" | "actSize" | "act">;
+
+/** The actions the env is stepped with: clipped into a Box; Discrete indices pass as they are. */
+function clipInto(out: Float32Array, a: Float32Array, space: Space): Float32Array {
+  if (space.kind === "discrete") {
+    out.set(a);
+    return out;
+  }
+  const { low, high } = space, D = low.length;
   for (let k = 0; k < a.length; k++) {
     const d = k % D;
     out[k] = a[k] < low[d] ? low[d] : a[k] > high[d] ? high[d] : a[k];
@@ -171,7 +175,7 @@ export interface CollectGroupsOptions {
  */
 export function collectGroups(
   venv: VectorEnv,
-  policy: GaussianMlpPolicy,
+  policy: Actor,
   opts: CollectGroupsOptions,
 ): GroupRollout {
   const { rng, groupSize: G, horizon: T, seed, starts, record = [], transform = (o) => o, reward } =
@@ -204,7 +208,6 @@ export function collectGroups(
   let steps = T;
   const running = new Uint8Array(N).fill(1);
   const clipped = new Float32Array(N * D);
-  const { low, high } = boxSpace(venv.actionSpace, "collectGroups");
   for (let t = 0; t < T; t++) {
     for (const slot of record) {
       if (slot.t === t && running[slot.member]) {
@@ -221,7 +224,7 @@ export function collectGroups(
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(raw);
-    const r = venv.step(clipInto(clipped, actions, low, high));
+    const r = venv.step(clipInto(clipped, actions, venv.actionSpace));
     let any = 0;
     for (let i = 0; i < N; i++) {
       if (!running[i]) continue;
@@ -287,7 +290,7 @@ export interface StepRollout {
  */
 export function collectSteps(
   venv: VectorEnv,
-  policy: GaussianMlpPolicy,
+  policy: Actor,
   critic: ValueMlp,
   firstObs: Float32Array,
   opts: { rng: Rng; steps: number; transform?: ObsTransform; reward?: ComposedReward },
@@ -316,7 +319,6 @@ export function collectSteps(
   };
   const scorer = reward && new Scorer(reward, N, S, D);
   const clipped = new Float32Array(N * D);
-  const { low, high } = boxSpace(venv.actionSpace, "collectSteps");
   let x = transform(firstObs, true).slice();
   for (let t = 0; t < T; t++) {
     out.obs.set(x, t * N * S);
@@ -325,7 +327,7 @@ export function collectSteps(
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(t === 0 ? firstObs : venv.buffers.obs);
-    const r = venv.step(clipInto(clipped, actions, low, high));
+    const r = venv.step(clipInto(clipped, actions, venv.actionSpace));
     for (let i = 0; i < N; i++) {
       const k = t * N + i;
       out.rewards[k] = scorer ? scorer.step(i, clipped, r, venv.infos[i], false) : r.rewards[i];
