@@ -1,5 +1,6 @@
 /**
- * Evaluate a checkpoint with the deterministic policy (the mean action) on fresh seeds.
+ * Evaluate a checkpoint with the deterministic policy (the mean action, or the most probable one
+ * for a Discrete action space) on fresh seeds.
  *
  *   deno task eval --checkpoint runs/Pendulum-v1_grpo_s1/checkpoint.json --episodes 10 --seed 0
  *
@@ -7,12 +8,13 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
-import { boxSpace } from "../envs/types.ts";
+import type { Space } from "../envs/types.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
 import type { Activation } from "../lib/nn.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
-import { kl } from "../lib/normal.ts";
+import { CategoricalMlpPolicy } from "../lib/categorical_policy.ts";
+import { klDivergence } from "../lib/distribution.ts";
 import type { ComposedReward } from "../lib/rewards.ts";
 import { Rng } from "../lib/rng.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
@@ -30,24 +32,47 @@ export interface EvalResult {
   klRef?: number;
 }
 
+/** A policy of either head: Gaussian for a Box action space, categorical for a Discrete one. */
+export type Policy = GaussianMlpPolicy | CategoricalMlpPolicy;
+
 /**
- * Runs the deterministic policy (the mean action, clipped to the action box) for `episodes`
+ * The policy for an action space: a {@link CategoricalMlpPolicy} over Discrete(n), else a
+ * {@link GaussianMlpPolicy} (whose std flags a categorical head ignores).
+ */
+export function makePolicy(
+  obsSize: number,
+  space: Space,
+  opts: {
+    rng: Rng;
+    hidden: number[];
+    activation: Activation;
+    stateIndependentStd?: boolean;
+    initLogStd?: number;
+  },
+): Policy {
+  if (space.kind === "discrete") return new CategoricalMlpPolicy(obsSize, space.n, opts);
+  return new GaussianMlpPolicy(obsSize, space.shape[0], opts);
+}
+
+/**
+ * Runs the deterministic policy (the mean action clipped to the action box, or argmax π for a
+ * Discrete space) for `episodes`
  * episodes seeded seed, seed + 1, …, and reports the env's return; optionally also the return under
  * another reward and the exact KL to a reference policy along the way.
  */
 export async function evaluate(
-  policy: GaussianMlpPolicy,
+  policy: Policy,
   opts: {
     env: string;
     episodes: number;
     seed: number;
     transform?: (obs: Float32Array) => Float32Array;
     reward?: ComposedReward;
-    reference?: GaussianMlpPolicy;
+    reference?: Policy;
   },
 ): Promise<EvalResult> {
   const env = await makeEnv(opts.env);
-  const { low, high } = boxSpace(env.actionSpace, "evaluate");
+  const space = env.actionSpace;
   const rng = new Rng(0); // unused: deterministic actions draw nothing
   const S = policy.obsSize;
   const returns: number[] = [];
@@ -59,12 +84,12 @@ export async function evaluate(
       for (;;) {
         const x = opts.transform ? opts.transform(obs) : obs;
         const { actions } = policy.act(x, rng, { deterministic: true });
-        for (let d = 0; d < actions.length; d++) {
-          actions[d] = Math.min(high[d], Math.max(low[d], actions[d]));
+        for (let d = 0; space.kind !== "discrete" && d < actions.length; d++) {
+          actions[d] = Math.min(space.high[d], Math.max(space.low[d], actions[d]));
         }
         if (opts.reference) {
           const s = new Tensor(x, [1, S]);
-          klSum += noGrad(() => kl(policy.forward(s), opts.reference!.forward(s)).item());
+          klSum += noGrad(() => klDivergence(policy.forward(s), opts.reference!.forward(s)).item());
         }
         const r = env.step(actions);
         if (opts.reward) rewardSum += opts.reward.step(obs, actions, r.obs, r.info);
@@ -91,7 +116,7 @@ export async function evaluate(
 
 /** A checkpoint's policy, its observation transform (if it normalized observations) and run args. */
 export async function loadPolicy(path: string): Promise<{
-  policy: GaussianMlpPolicy;
+  policy: Policy;
   transform?: (obs: Float32Array) => Float32Array;
   /** The observation normalizer's statistics behind `transform` (null without one). */
   obsStats: ReturnType<RunningMeanStd["stats"]> | null;
@@ -101,9 +126,10 @@ export async function loadPolicy(path: string): Promise<{
   const ckpt = await loadCheckpoint(path);
   const args = ckpt.args as Record<string, string | number | boolean>;
   const env = await makeEnv(String(args.env));
-  const S = env.observationSpace.shape[0], D = boxSpace(env.actionSpace, "eval").shape[0];
+  const recorded = (ckpt.extra?.spaces as { action?: Space } | undefined)?.action; // older runs: none
+  const S = env.observationSpace.shape[0], space = recorded ?? env.actionSpace;
   env.close();
-  const policy = new GaussianMlpPolicy(S, D, {
+  const policy = makePolicy(S, space, {
     rng: new Rng(0),
     hidden: layerSizes("hidden", String(args.hidden)),
     activation: args.activation as Activation,

@@ -1,5 +1,6 @@
 /**
- * Train a Gaussian MLP policy with GRPO (critic-free, group-relative) or PPO (GAE critic).
+ * Train an MLP policy (Gaussian for a Box action space, categorical for a Discrete one) with GRPO
+ * (critic-free, group-relative) or PPO (GAE critic).
  *
  *   deno task train                                   # GRPO on Pendulum-v1 with its preset
  *   deno task train --algo ppo --seed 3 --out runs/ppo3
@@ -11,7 +12,7 @@
  * @module
  */
 import { makeEnv } from "../envs/registry.ts";
-import { boxSpace } from "../envs/types.ts";
+import { flatSize } from "../envs/types.ts";
 import { VectorEnv } from "../envs/vector.ts";
 import { RunningMeanStd } from "../envs/wrappers.ts";
 import { forEachMinibatch, gatherRows } from "../lib/batch.ts";
@@ -26,7 +27,7 @@ import { adaptKlCoef, grpoLoss, type RefKl } from "../lib/grpo.ts";
 import { MetricsWriter, writeArgs } from "../lib/metrics.ts";
 import type { Activation } from "../lib/nn.ts";
 import { Adam, clipGradNorm } from "../lib/optim.ts";
-import { GaussianMlpPolicy, ValueMlp } from "../lib/policy.ts";
+import { ValueMlp } from "../lib/policy.ts";
 import { ppoLoss } from "../lib/ppo.ts";
 import { type AdvantageMode, gae, groupAdvantages, type ScaleRewards } from "../lib/returns.ts";
 import { composeRewards, parseRewardSpec } from "../lib/rewards.ts";
@@ -34,11 +35,11 @@ import { Rng } from "../lib/rng.ts";
 import { collectGroups, collectSteps, type EpisodeStats, type StartState } from "../lib/rollout.ts";
 import { lrSchedule } from "../lib/schedule.ts";
 import { noGrad, Tensor } from "../lib/tensor.ts";
-import { evaluate } from "./eval.ts";
+import { evaluate, makePolicy } from "./eval.ts";
 import { type Config, layerSizes, parseConfig, usage } from "./config.ts";
 import { Progress } from "../lib/progress.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
-import { DiagGaussian, kl } from "../lib/normal.ts";
+import { gatherDist, klDivergence } from "../lib/distribution.ts";
 
 const mean = (xs: ArrayLike<number>) => {
   let s = 0;
@@ -94,10 +95,10 @@ export async function main(
   const envRngs = Array.from({ length: N }, (_, i) => new Rng(cfg.seed * 7919 + i));
   const envs = await Promise.all(envRngs.map((rng) => makeEnv(cfg.env, { rng })));
   const venv = new VectorEnv(envs, { autoreset: !isGrpo });
-  const S = venv.observationSpace.shape[0], D = boxSpace(venv.actionSpace, "train.ts").shape[0];
+  const S = venv.observationSpace.shape[0], D = flatSize(venv.actionSpace); // Discrete: 1 (the index)
   const initRng = new Rng(cfg.seed);
   const hidden = layerSizes("hidden", cfg.hidden);
-  const policy = new GaussianMlpPolicy(S, D, {
+  const policy = makePolicy(S, venv.actionSpace, {
     rng: initRng,
     hidden,
     activation: cfg.activation as Activation,
@@ -188,6 +189,7 @@ export async function main(
         envStates: isGrpo ? undefined : envs.map((e) => Array.from(e.getState())),
         lastObs: lastObs && Array.from(lastObs),
         discounted: Array.from(discounted),
+        spaces: { observation: venv.observationSpace.shape, action: venv.actionSpace },
         starts: starts?.map((s) =>
           s ? { state: Array.from(s.state), obs: Array.from(s.obs) } : null
         ),
@@ -338,7 +340,7 @@ export async function main(
         const dist = policy.forward(x);
         let loss: Tensor, terms: Record<string, number>;
         if (isGrpo) {
-          const oldDist = oldDistAll && sliceDist(oldDistAll, idx, D);
+          const oldDist = oldDistAll && gatherDist(oldDistAll, idx);
           const refDist = reference && noGrad(() => reference.forward(x));
           ({ loss, terms } = grpoLoss(dist, {
             actions: a,
@@ -381,7 +383,9 @@ export async function main(
         count++;
       });
       if (oldDistAll) {
-        const d = noGrad(() => mean(klOldAll(oldDistAll, policy, obs, B, S)));
+        const d = noGrad(() =>
+          mean(klDivergence(oldDistAll, policy.forward(new Tensor(obs, [B, S]))).data)
+        );
         row["kl_old"] = d;
         if (cfg.adaptiveKl) klBeta = adaptKlCoef(klBeta, d, cfg.klTarget);
       }
@@ -452,23 +456,6 @@ export async function main(
     JSON.stringify({ step: globalStep, ...ev }, null, 1),
   );
   return { evalMean: ev.mean, evalStd: ev.std, params, out };
-}
-
-function sliceDist(d: DiagGaussian, idx: Uint32Array, D: number): DiagGaussian {
-  const mu = new Tensor(gatherRows(d.mean.data as Float32Array, idx, D), [idx.length, D]);
-  const v = d.logVar.size === D
-    ? d.logVar
-    : new Tensor(gatherRows(d.logVar.data as Float32Array, idx, D), [idx.length, D]);
-  return new DiagGaussian(mu, v);
-}
-function klOldAll(
-  old: DiagGaussian,
-  policy: GaussianMlpPolicy,
-  obs: Float32Array,
-  B: number,
-  S: number,
-): Float32Array {
-  return kl(old, policy.forward(new Tensor(obs, [B, S]))).data as Float32Array;
 }
 
 if (import.meta.main) {

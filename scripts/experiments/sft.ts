@@ -160,6 +160,7 @@ async function loadExpert(): Promise<{
   if (args.env !== env) {
     throw new Error(`exp:sft: the expert checkpoint ${path} is for ${args.env}, expected ${env}`);
   }
+  if (!(policy instanceof GaussianMlpPolicy)) throw new Error(`exp:sft needs a Box action space`);
   return {
     expert: new PolicyExpert(policy, { transform, low: actionLow, high: actionHigh }),
     obsStats,
