@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { envDescriptions, envIds } from "../envs/registry.ts";
 
 export const algos = ["grpo", "ppo"] as const;
 
@@ -66,7 +67,7 @@ export interface Config {
 
 /** Flag help, in the order shown by --help. */
 const help: Record<keyof Config, string> = {
-  env: "environment id (Pendulum-v1, HalfCheetah-v5)",
+  env: `environment id (${envIds.join(", ")}; see Environments below)`,
   algo: `algorithm (${algos.join(", ")})`,
   seed: "seed of the policy init, action sampling, minibatch order and env resets",
   totalSteps: "environment-step budget",
@@ -245,6 +246,30 @@ export const presets: Record<string, Partial<Config>> = {
     maxGradNorm: 0.8,
     threads: 2,
   },
+  // The SB3 zoo's tuned CartPole PPO (hyperparams/ppo.yml: 8 envs × 32 steps, one 256-row
+  // minibatch, 20 epochs, lr 1e-3 linear; its clip_range is linear too, here constant 0.2).
+  "CartPole-v1/ppo": {
+    numEnvs: 8,
+    rolloutSteps: 32,
+    minibatches: 1,
+    epochs: 20,
+    lr: 1e-3,
+    gamma: 0.98,
+    gaeLambda: 0.8,
+    normReward: false,
+  },
+  // Ours: outcome advantages (CartPole pays 1 per step, so process mode sees no spread) over short
+  // horizons branched from visited states.
+  "CartPole-v1/grpo": {
+    advMode: "outcome",
+    groups: 16,
+    groupSize: 8,
+    horizon: 32,
+    branchProb: 0.9,
+    epochs: 10,
+    minibatches: 4,
+    evalEvery: 3,
+  },
 };
 
 /** Layer sizes from a `--hidden`-style flag; throws on anything but comma-separated positive integers. */
@@ -303,7 +328,8 @@ export function usage(): string {
   const pre = Object.entries(presets).map(([k, p]) =>
     `  ${k}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
   );
+  const envs = Object.entries(envDescriptions).map(([id, d]) => `  ${id.padEnd(26)} ${d}`);
   return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>):\n${
     lines.join("\n")
-  }\n\nPresets:\n${pre.join("\n")}\n`;
+  }\n\nPresets:\n${pre.join("\n")}\n\nEnvironments:\n${envs.join("\n")}\n`;
 }
