@@ -142,7 +142,7 @@ export class Acrobot implements Env {
     const a = discreteAction(ID, action, 3);
     const s = this.#s, y = this.#y, [k1, k2, k3, k4] = this.#k;
     const y0 = Float64Array.of(s[0], s[1], s[2], s[3], TORQUES[a]);
-    const dt = DT - 0, dt2 = dt / 2.0;
+    const dt = DT, dt2 = dt / 2.0; // one step over [0, 0.2]
     dsdt(y0, k1);
     for (let i = 0; i < 5; i++) y[i] = y0[i] + dt2 * k1[i];
     dsdt(y, k2);

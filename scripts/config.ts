@@ -270,6 +270,31 @@ export const presets: Record<string, Partial<Config>> = {
     minibatches: 4,
     evalEvery: 3,
   },
+  // The SB3 zoo's Acrobot PPO (16 envs × 256 steps, 64-row minibatches, 4 epochs, normalized
+  // observations and rewards, SB3's default lr 3e-4), on the issue's 200k-step budget.
+  "Acrobot-v1/ppo": {
+    totalSteps: 200_000,
+    numEnvs: 16,
+    rolloutSteps: 256,
+    minibatches: 64,
+    epochs: 4,
+    lr: 3e-4,
+    lrSchedule: "constant",
+    gaeLambda: 0.94,
+    normObs: true,
+    evalEvery: 3,
+  },
+  // Ours: outcome advantages over whole episodes (a 500-step horizon) from fresh resets.
+  "Acrobot-v1/grpo": {
+    totalSteps: 200_000,
+    advMode: "outcome",
+    groups: 8,
+    groupSize: 8,
+    horizon: 500,
+    epochs: 10,
+    minibatches: 16,
+    evalEvery: 2,
+  },
 };
 
 /** Layer sizes from a `--hidden`-style flag; throws on anything but comma-separated positive integers. */
