@@ -50,6 +50,7 @@ export {
   exp,
   linear,
   log,
+  logSoftmax,
   matmul,
   maximum,
   mean,
@@ -72,8 +73,12 @@ export { Rng, type RngState } from "./lib/rng.ts";
 
 // Distributions, networks, optimizers
 export { DiagGaussian, k3, kl, MAX_LOG_RATIO } from "./lib/normal.ts";
+export { Categorical, categoricalKl } from "./lib/categorical.ts";
+export { type ActionDistribution, gatherDist, klDivergence } from "./lib/distribution.ts";
 export { type Activation, Linear, Mlp, type MlpOptions, orthogonal } from "./lib/nn.ts";
 export { GaussianMlpPolicy, type PolicyOptions, ValueMlp } from "./lib/policy.ts";
+export { CategoricalMlpPolicy, type CategoricalPolicyOptions } from "./lib/categorical_policy.ts";
+export { makePolicy, type Policy } from "./lib/policies.ts";
 export {
   Adam,
   type AdamOptions,
@@ -85,11 +90,14 @@ export {
 export { lrSchedule, type Schedule, type ScheduleConfig } from "./lib/schedule.ts";
 
 // Environments
-export type { Box, Env, EnvOptions, ResetOptions, StepResult } from "./lib/env.ts";
-export { clipToBox } from "./lib/env.ts";
+export type { Box, Discrete, Env, EnvOptions, ResetOptions, Space, StepResult } from "./lib/env.ts";
+export { boxSpace, clipToBox, clipToSpace, flatSize } from "./lib/env.ts";
 export { RewardScaler, RunningMeanStd } from "./lib/running_stats.ts";
-export { envIds, makeEnv } from "./envs/registry.ts";
+export { envDescriptions, envIds, makeEnv } from "./envs/registry.ts";
 export { Pendulum } from "./envs/pendulum.ts";
+export { CartPole } from "./envs/cartpole.ts";
+export { Acrobot } from "./envs/acrobot.ts";
+export { MountainCar, MountainCarContinuous } from "./envs/mountain_car.ts";
 export {
   ClipAction,
   NormalizeObservation,

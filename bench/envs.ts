@@ -10,6 +10,7 @@
  */
 import { Rng } from "../lib/rng.ts";
 import { makeEnv } from "../envs/registry.ts";
+import { boxSpace } from "../lib/env.ts";
 import { VectorEnv } from "../lib/vector_env.ts";
 import { WorkerVectorEnv } from "../envs/worker_pool.ts";
 
@@ -64,8 +65,8 @@ export async function runCase(
   let rate: number;
   if (c.backend === "single") {
     const env = await makeEnv(c.env, c.envOptions);
-    const a = new Float32Array(env.actionSpace.low.length);
-    a.forEach((_, j) => a[j] = rng.uniform(env.actionSpace.low[j], env.actionSpace.high[j]));
+    const { low, high } = boxSpace(env.actionSpace, "bench/envs.ts");
+    const a = new Float32Array(low.length).map((_, j) => rng.uniform(low[j], high[j]));
     env.reset({ seed: 0 });
     rate = await timeCalls(() => {
       if (env.step(a).truncated) env.reset();
@@ -79,7 +80,7 @@ export async function runCase(
       )
       : await WorkerVectorEnv.create(c.env, c.n, opts);
     const probe = await makeEnv(c.env, c.envOptions);
-    const { low, high } = probe.actionSpace;
+    const { low, high } = boxSpace(probe.actionSpace, "bench/envs.ts");
     probe.close();
     const d = low.length;
     const actions = new Float32Array(c.n * d).map((_, k) => rng.uniform(low[k % d], high[k % d]));

@@ -13,7 +13,7 @@
  * @module
  */
 import { makeEnv, type MakeEnvOptions } from "./registry.ts";
-import type { Box } from "./types.ts";
+import { type Box, flatSize, type Space } from "../lib/env.ts";
 import {
   checkActions,
   checkGroups,
@@ -222,7 +222,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
   readonly id: string;
   readonly numEnvs: number;
   readonly observationSpace: Box;
-  readonly actionSpace: Box;
+  readonly actionSpace: Space;
   readonly autoreset: boolean;
   readonly workers: number;
   readonly buffers: VectorBuffers;
@@ -235,7 +235,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
   #closed = false;
 
   private constructor(
-    init: { id: string; channels: Channel[]; layout: SharedLayout; spaces: [Box, Box] },
+    init: { id: string; channels: Channel[]; layout: SharedLayout; spaces: [Box, Space] },
     opts: WorkerVectorOptions,
   ) {
     this.id = init.id;
@@ -270,8 +270,8 @@ export class WorkerVectorEnv implements VectorEnvLike {
   ): Promise<WorkerVectorEnv> {
     const { channels, ready } = await startWorkers("WorkerVectorEnv", id, n, options);
     const observationSpace = ready.observationSpace as Box;
-    const actionSpace = ready.actionSpace as Box;
-    const layout = allocLayout(n, observationSpace.low.length, actionSpace.low.length, {
+    const actionSpace = ready.actionSpace as Space;
+    const layout = allocLayout(n, observationSpace.low.length, flatSize(actionSpace), {
       stateSize: ready.stateSize as number,
       workers: channels.length,
       spinIters: options.spinIters ?? 0,
@@ -307,7 +307,7 @@ export class WorkerVectorEnv implements VectorEnvLike {
     if (!this.#everReset) {
       throw new Error("WorkerVectorEnv.step: called before reset() or resetGroups()");
     }
-    const d = this.actionSpace.low.length;
+    const d = flatSize(this.actionSpace);
     checkActions("WorkerVectorEnv", actions, { n: this.numEnvs, d, running: this.#running });
     this.#views.actions.set(actions);
     this.#run(Cmd.step);

@@ -26,10 +26,12 @@
  */
 import {
   type Box,
+  boxSpace,
   clipToBox,
   type Env,
   type ResetOptions,
   type ResetResult,
+  type Space,
   type StepResult,
 } from "./types.ts";
 import { RewardScaler, RunningMeanStd, type RunningMeanStdStats } from "../lib/running_stats.ts";
@@ -47,7 +49,7 @@ export class Wrapper implements Env {
   get observationSpace(): Box {
     return this.env.observationSpace;
   }
-  get actionSpace(): Box {
+  get actionSpace(): Space {
     return this.env.actionSpace;
   }
   reset(opts?: ResetOptions): ResetResult {
@@ -130,10 +132,10 @@ export class ClipAction extends Wrapper {
   #buf: Float32Array;
   constructor(env: Env) {
     super(env);
-    this.#buf = new Float32Array(env.actionSpace.low.length);
+    this.#buf = new Float32Array(boxSpace(env.actionSpace, "ClipAction").low.length);
   }
   override step(action: Float32Array): StepResult {
-    const box = this.env.actionSpace;
+    const box = boxSpace(this.env.actionSpace, "ClipAction");
     if (action.length !== box.low.length) return this.env.step(action); // let the env name the error
     return this.env.step(clipToBox(action, box, this.#buf));
   }

@@ -81,7 +81,7 @@ export interface Config {
 
 /** What each field means: the flag help, in the order shown by --help. */
 export const configHelp: Record<keyof Config, string> = {
-  env: "environment id (Pendulum-v1, HalfCheetah-v5)",
+  env: "environment id (see Environments below)",
   algo: `algorithm (${algos.join(", ")})`,
   seed: "seed of the policy init, action sampling, minibatch order and env resets",
   totalSteps:
@@ -200,8 +200,11 @@ export const defaults: Config = {
   quiet: false,
 };
 
+/** Presets by env id and algorithm, as {@link presetFor} reads them. */
+export type Presets = Record<string, Partial<Record<Algo, Partial<Config>>>>;
+
 /** Per-env, per-algo presets over {@link defaults}: `presets["HalfCheetah-v5"].grpo`. */
-export const presets: Record<string, Record<Algo, Partial<Config>>> = {
+export const presets = {
   // Pendulum: both algorithms on one small network (32-32 ReLU) — a fraction of the cost of 64-64
   // tanh for the same return (docs/speed.md).
   "Pendulum-v1": {
@@ -281,7 +284,81 @@ export const presets: Record<string, Record<Algo, Partial<Config>>> = {
       threads: 2,
     },
   },
-};
+  "CartPole-v1": {
+    // The SB3 zoo's tuned CartPole PPO (hyperparams/ppo.yml: 8 envs × 32 steps, one 256-row
+    // minibatch, 20 epochs, lr 1e-3 linear; its clip_range is linear too, here constant 0.2).
+    ppo: {
+      numEnvs: 8,
+      rolloutSteps: 32,
+      minibatches: 1,
+      epochs: 20,
+      lr: 1e-3,
+      gamma: 0.98,
+      gaeLambda: 0.8,
+      normReward: false,
+    },
+    // Ours: outcome advantages (CartPole pays 1 per step, so process mode sees no spread) over short
+    // horizons branched from visited states.
+    grpo: {
+      advMode: "outcome",
+      groups: 16,
+      groupSize: 8,
+      horizon: 32,
+      branchProb: 0.9,
+      epochs: 10,
+      minibatches: 4,
+      evalEvery: 3,
+    },
+  },
+  "Acrobot-v1": {
+    // The SB3 zoo's Acrobot PPO (16 envs × 256 steps, 64-row minibatches, 4 epochs, normalized
+    // observations and rewards, SB3's default lr 3e-4), on the issue's 200k-step budget.
+    ppo: {
+      totalSteps: 200_000,
+      numEnvs: 16,
+      rolloutSteps: 256,
+      minibatches: 64,
+      epochs: 4,
+      lr: 3e-4,
+      lrSchedule: "constant",
+      gaeLambda: 0.94,
+      normObs: true,
+      evalEvery: 3,
+    },
+    // Ours: outcome advantages over whole episodes (a 500-step horizon) from fresh resets.
+    grpo: {
+      totalSteps: 200_000,
+      advMode: "outcome",
+      groups: 8,
+      groupSize: 8,
+      horizon: 500,
+      epochs: 10,
+      minibatches: 16,
+      evalEvery: 2,
+    },
+  },
+  "MountainCar-v0": {
+    // The SB3 zoo's MountainCar PPO (16 envs × 16 steps, 4 minibatches, 4 epochs, normalized
+    // observations and rewards): seed 1 evaluates between −108 and −147, −122.6 at 1M.
+    ppo: {
+      totalSteps: 1_000_000,
+      numEnvs: 16,
+      rolloutSteps: 16,
+      minibatches: 4,
+      epochs: 4,
+      lr: 3e-4,
+      lrSchedule: "constant",
+      gaeLambda: 0.98,
+      normObs: true,
+      evalEvery: 200,
+    },
+  },
+} satisfies Presets;
+
+/** The preset of (env, algo) over the defaults; empty for an env or algorithm without one. */
+export function presetFor(env: string, algo: string): Partial<Config> {
+  return (presets as Presets)[env]?.[algo as Algo] ?? {};
+}
 
 /** Layer sizes from a `--hidden`-style flag; throws on anything but comma-separated positive integers. */
 export function layerSizes(flag: string, value: string): number[] {
@@ -303,7 +380,7 @@ export const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toL
  */
 export function configFor(fields: Partial<Config>): Config {
   const env = fields.env ?? defaults.env, algo = fields.algo ?? defaults.algo;
-  return { ...defaults, ...presets[env]?.[algo as Algo], ...fields };
+  return { ...defaults, ...presetFor(env, algo), ...fields };
 }
 
 /** The largest seed: the generator keeps 32 bits of it (lib/rng.ts). */

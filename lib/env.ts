@@ -10,11 +10,43 @@
  */
 import type { Rng } from "./rng.ts";
 
-/** A box space: every element i lies in [low[i], high[i]]. */
+/** A box space: every element i lies in [low[i], high[i]]. `kind` may be omitted. */
 export interface Box {
+  kind?: "box";
   shape: number[];
   low: Float32Array;
   high: Float32Array;
+}
+
+/** A discrete space {0, 1, …, n − 1}; an action is a Float32Array [1] holding the index. */
+export interface Discrete {
+  kind: "discrete";
+  n: number;
+}
+
+/** An action space: {@link Box} or {@link Discrete} (narrow on `kind === "discrete"`). */
+export type Space = Box | Discrete;
+
+/**
+ * The space as a {@link Box}, or a clear error naming `who` for a {@link Discrete} space.
+ *
+ * @example
+ * ```ts
+ * import { boxSpace } from "./env.ts";
+ * import { throws } from "node:assert/strict";
+ * throws(() => boxSpace({ kind: "discrete", n: 2 }, "ClipAction"), /ClipAction needs a Box/);
+ * ```
+ */
+export function boxSpace(space: Space, who: string): Box {
+  if (space.kind === "discrete") {
+    throw new Error(`${who} needs a Box action space, got Discrete(${space.n})`);
+  }
+  return space;
+}
+
+/** Elements in one flat action: D for a Box, 1 for a Discrete (the index). */
+export function flatSize(space: Space): number {
+  return space.kind === "discrete" ? 1 : space.low.length;
 }
 
 /**
@@ -44,6 +76,20 @@ export function clipToBox(
     const d = k % D, x = a[k];
     out[k] = x < low[d] ? low[d] : x > high[d] ? high[d] : x;
   }
+  return out;
+}
+
+/**
+ * The actions an env is stepped with: clipped into a {@link Box} by {@link clipToBox}; the indices
+ * of a {@link Discrete} space pass as they are (the env rejects a bad one). `out` may be `a`.
+ */
+export function clipToSpace(
+  a: Float32Array,
+  space: Space,
+  out: Float32Array = new Float32Array(a.length),
+): Float32Array {
+  if (space.kind !== "discrete") return clipToBox(a, space, out);
+  if (out !== a) out.set(a);
   return out;
 }
 
@@ -79,9 +125,12 @@ export interface StepResult {
 export interface Env {
   readonly id: string;
   readonly observationSpace: Box;
-  readonly actionSpace: Box;
+  readonly actionSpace: Space;
   reset(opts?: ResetOptions): ResetResult;
-  /** Throws on a wrong-length or non-finite action, leaving the state unchanged. */
+  /**
+   * Throws on a wrong-length or non-finite action (Discrete: not an integer in [0, n)), leaving
+   * the state unchanged.
+   */
   step(action: Float32Array): StepResult;
   /** The exact simulator state, a fresh copy. */
   getState(): Float64Array;

@@ -1,5 +1,6 @@
 /**
- * Deterministic evaluation: the policy's mean action (clipped to the action box) on fresh seeds.
+ * Deterministic evaluation: the policy's mean action (clipped to the action box), or its most
+ * probable one over a Discrete space, on fresh seeds.
  *
  * ```text
  * G_e = Σ_t r_t  over episode e, reset with seed evalSeed(seed, e)     mean ± std over e = 0 … E−1
@@ -8,10 +9,10 @@
  *
  * @module
  */
-import { clipToBox, type Env } from "./env.ts";
+import { klDivergence } from "./distribution.ts";
+import { clipToSpace, type Env } from "./env.ts";
 import { meanOf, stdOf } from "./metrics.ts";
-import { kl } from "./normal.ts";
-import type { GaussianMlpPolicy } from "./policy.ts";
+import type { Policy } from "./policies.ts";
 import type { ComposedReward } from "./rewards.ts";
 import { Rng } from "./rng.ts";
 import { evalSeed } from "./seeds.ts";
@@ -42,17 +43,18 @@ export interface EvaluateOptions {
   /** Also score the episodes under this reward. */
   reward?: ComposedReward;
   /** Also measure the exact KL(π‖π_ref) along the way. */
-  reference?: GaussianMlpPolicy;
+  reference?: Policy;
 }
 
 /**
- * Runs the deterministic policy (the mean action, clipped to the action box) for `episodes`
+ * Runs the deterministic policy (the mean action clipped to the action box, or argmax π over a
+ * Discrete space) for `episodes`
  * episodes seeded evalSeed(seed, e) (lib/seeds.ts: disjoint across runs and from training seeds),
  * and reports the env's return; optionally also the return under another reward and the exact KL
  * to a reference policy along the way.
  */
 export async function evaluate(
-  policy: GaussianMlpPolicy,
+  policy: Policy,
   opts: EvaluateOptions,
 ): Promise<EvalResult> {
   const env = await opts.env();
@@ -67,10 +69,10 @@ export async function evaluate(
       for (;;) {
         const x = opts.transform ? opts.transform(obs) : obs;
         const { actions } = policy.act(x, rng, { deterministic: true });
-        clipToBox(actions, env.actionSpace, actions);
+        clipToSpace(actions, env.actionSpace, actions);
         if (opts.reference) {
           const s = new Tensor(x, [1, S]);
-          klSum += noGrad(() => kl(policy.forward(s), opts.reference!.forward(s)).item());
+          klSum += noGrad(() => klDivergence(policy.forward(s), opts.reference!.forward(s)).item());
         }
         const r = env.step(actions);
         if (opts.reward) rewardSum += opts.reward.step(obs, actions, r.obs, r.info);

@@ -59,10 +59,40 @@ export function gradcheck(
   inputs: Tensor[],
   opts: GradcheckOptions = {},
 ): GradcheckResult {
+  if (!opts.inPlace) {
+    const copies = inputs.map((x) =>
+      new Tensor(Float64Array.from(x.data), x.shape, { requiresGrad: true })
+    );
+    return check(fn, copies, opts);
+  }
+  const saved = inputs.map((x) => ({
+    data: x.data,
+    req: x.requiresGrad,
+    grad: x.hasGrad ? x.grad.slice() : null,
+  }));
+  for (const x of inputs) { // float64 for the check; gradients start from zero
+    x.data = Float64Array.from(x.data);
+    x.dropGrad();
+    x.requiresGrad = true;
+  }
+  try {
+    return check(fn, inputs, opts);
+  } finally {
+    inputs.forEach((x, i) => {
+      x.data = saved[i].data;
+      x.dropGrad();
+      if (saved[i].grad) x.grad.set(saved[i].grad!);
+      x.requiresGrad = saved[i].req;
+    });
+  }
+}
+
+function check(
+  fn: (...xs: Tensor[]) => Tensor,
+  xs: Tensor[],
+  opts: GradcheckOptions,
+): GradcheckResult {
   const { eps = 1e-6, rtol = 1e-5, atol = 1e-7, seed = 0 } = opts;
-  const xs = inputs.map((x) =>
-    new Tensor(Float64Array.from(x.data), x.shape, { requiresGrad: true })
-  );
   const y = fn(...xs);
   if (!(y.data instanceof Float64Array)) {
     throw new Error(

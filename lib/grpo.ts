@@ -19,7 +19,8 @@
  *
  * @module
  */
-import { type DiagGaussian, k3, kl, MAX_LOG_RATIO } from "./normal.ts";
+import { type ActionDistribution, klDivergence } from "./distribution.ts";
+import { k3, MAX_LOG_RATIO } from "./normal.ts";
 import { add, clamp, exp, mean, minimum, mul, mulScalar, sub } from "./ops.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -44,16 +45,16 @@ export interface GrpoLossOptions {
 
 /** One minibatch of GRPO data (B rows). */
 export interface GrpoMinibatch {
-  /** a, [B·D] as sampled (unclipped). */
+  /** a, [B·D] as sampled (unclipped); for a categorical π, [B] action indices. */
   actions: Float32Array;
   /** log π_old(a|s), [B]. */
   logProbOld: Float32Array;
   /** Â, [B]. */
   advantages: Float32Array;
   /** π_old(·|s), needed when β_old > 0. */
-  oldDist?: DiagGaussian;
+  oldDist?: ActionDistribution;
   /** π_ref(·|s), needed when β_ref > 0. */
-  refDist?: DiagGaussian;
+  refDist?: ActionDistribution;
 }
 
 /** The logged terms of one loss evaluation (plain numbers). */
@@ -73,7 +74,7 @@ export interface GrpoTerms {
  * @returns the scalar loss (differentiable) and its terms for logging
  */
 export function grpoLoss(
-  dist: DiagGaussian,
+  dist: ActionDistribution,
   batch: GrpoMinibatch,
   opts: GrpoLossOptions = {},
 ): { loss: Tensor; terms: GrpoTerms } {
@@ -90,7 +91,7 @@ export function grpoLoss(
   let klOld = NaN, klRef = NaN, entropy = NaN;
   if (klCoef > 0) {
     if (!batch.oldDist) throw new Error(`grpoLoss: klCoef = ${klCoef} needs batch.oldDist`);
-    const k = mean(kl(batch.oldDist, dist)); // KL(π_old‖π_θ)
+    const k = mean(klDivergence(batch.oldDist, dist)); // KL(π_old‖π_θ)
     klOld = k.item();
     loss = add(loss, mulScalar(k, klCoef));
   }
@@ -98,7 +99,7 @@ export function grpoLoss(
     if (!batch.refDist) throw new Error(`grpoLoss: refCoef = ${refCoef} needs batch.refDist`);
     const k = mean(
       refKl === "exact"
-        ? kl(dist, batch.refDist)
+        ? klDivergence(dist, batch.refDist)
         : k3(logProb, batch.refDist.logProb(batch.actions)),
     );
     klRef = k.item();

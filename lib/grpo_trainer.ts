@@ -16,8 +16,8 @@
 import { gatherRows } from "./batch.ts";
 import { adaptKlCoef, grpoLoss, type RefKl } from "./grpo.ts";
 import { meanOf as mean, stdOf as std } from "./metrics.ts";
-import { DiagGaussian, kl } from "./normal.ts";
-import type { GaussianMlpPolicy } from "./policy.ts";
+import { gatherDist, klDivergence } from "./distribution.ts";
+import type { Policy } from "./policies.ts";
 import { type AdvantageMode, groupAdvantages, type ScaleRewards } from "./returns.ts";
 import { collectGroups, type StartState } from "./rollout.ts";
 import type { RunningMeanStd } from "./running_stats.ts";
@@ -27,7 +27,7 @@ import { optimizeEpochs, type TrainContext, type Trainer, type UpdateResult } fr
 /** GRPO's own pieces besides the shared context. */
 export interface GrpoPieces {
   /** π_ref: the initial policy, frozen (with --ref-coef). */
-  reference?: GaussianMlpPolicy;
+  reference?: Policy;
   /** π_ref's observation normalizer, frozen with its weights (with --norm-obs and --ref-coef). */
   refRms?: RunningMeanStd;
 }
@@ -41,7 +41,7 @@ export class GrpoTrainer implements Trainer {
   /** Where each group of the next update starts (undefined: a fresh reset). */
   starts: (StartState | undefined)[] | undefined;
   readonly #ctx: TrainContext;
-  readonly #reference?: GaussianMlpPolicy;
+  readonly #reference?: Policy;
   readonly #refRms?: RunningMeanStd;
 
   constructor(ctx: TrainContext, pieces: GrpoPieces = {}) {
@@ -127,7 +127,7 @@ export class GrpoTrainer implements Trainer {
       const mb = idx.length;
       const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
       const dist = policy.forward(x);
-      const oldDist = oldDistAll && sliceDist(oldDistAll, idx, D);
+      const oldDist = oldDistAll && gatherDist(oldDistAll, idx);
       const xRef = refRms ? new Tensor(refRms.normalize(gatherRows(rawObs!, idx, S)), [mb, S]) : x;
       const refDist = reference && noGrad(() => reference.forward(xRef));
       return grpoLoss(dist, {
@@ -149,7 +149,7 @@ export class GrpoTrainer implements Trainer {
     // ---- adapt β_old to the measured KL(π_old‖π_θ) over the whole batch
     if (oldDistAll) {
       const d = noGrad(() =>
-        mean(kl(oldDistAll, policy.forward(new Tensor(obs, [B, S]))).data as Float32Array)
+        mean(klDivergence(oldDistAll, policy.forward(new Tensor(obs, [B, S]))).data)
       );
       head["kl_old"] = d;
       if (cfg.adaptiveKl) this.klCoef = adaptKlCoef(this.klCoef, d, cfg.klTarget);
@@ -204,13 +204,4 @@ function checkSavedStarts(
         : ""
     ).find(Boolean);
   if (bad) throw new Error(`checkpoint's saved start states do not fit this run: ${bad}`);
-}
-
-/** The rows `idx` of a batched Gaussian (a state-independent log σ² is shared as it is). */
-function sliceDist(d: DiagGaussian, idx: Uint32Array, D: number): DiagGaussian {
-  const mu = new Tensor(gatherRows(d.mean.data as Float32Array, idx, D), [idx.length, D]);
-  const v = d.logVar.size === D
-    ? d.logVar
-    : new Tensor(gatherRows(d.logVar.data as Float32Array, idx, D), [idx.length, D]);
-  return new DiagGaussian(mu, v);
 }

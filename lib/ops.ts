@@ -24,6 +24,7 @@
  * | linear | A·W + b | Gy·Wᵀ, Aᵀ·Gy, Σ_rows Gy |
  * | sliceCols | x[:, i:j] | 1 on the slice |
  * | reshape | x | 1 |
+ * | logSoftmax | xⱼ − log Σₖ e^{xₖ} (last axis) | ∂L/∂xⱼ = gⱼ − softmax(x)ⱼ·Σₖ gₖ |
  *
  * Binary ops broadcast a trailing suffix: `[B, D] ∘ [D]` (row), `[B, D] ∘ [1]` (scalar), either
  * way round. Element i of the output reads element `i mod size` of each input.
@@ -415,5 +416,35 @@ export function reshape(x: Tensor, shape: readonly number[]): Tensor {
   return record(y, [x], (gy) => {
     const g = x.grad;
     for (let i = 0; i < g.length; i++) g[i] += gy[i]; // ∂y/∂x = 1
+  });
+}
+
+/**
+ * Log-softmax over the last axis, stable for any logits: yⱼ = xⱼ − m − log Σₖ e^{xₖ − m}, m = maxₖ xₖ.
+ * @param x [..., K], differentiable @returns [..., K]; e^y sums to 1 along each row
+ */
+export function logSoftmax(x: Tensor): Tensor {
+  const K = x.shape[x.shape.length - 1];
+  if (!(x.shape.length >= 1 && K > 0)) {
+    throw new Error(
+      `Cannot logSoftmax shape ${fmtShape(x.shape)}: the last axis must be non-empty`,
+    );
+  }
+  const y = new Tensor(like(x), x.shape);
+  const xd = x.data, yd = y.data;
+  for (let r = 0; r < x.size; r += K) {
+    let m = -Infinity, s = 0;
+    for (let j = r; j < r + K; j++) m = Math.max(m, xd[j]);
+    for (let j = r; j < r + K; j++) s += Math.exp(xd[j] - m);
+    const lse = m + Math.log(s); // log Σₖ e^{xₖ}
+    for (let j = r; j < r + K; j++) yd[j] = xd[j] - lse;
+  }
+  return record(y, [x], (gy) => {
+    const g = x.grad;
+    for (let r = 0; r < x.size; r += K) {
+      let gs = 0;
+      for (let j = r; j < r + K; j++) gs += gy[j];
+      for (let j = r; j < r + K; j++) g[j] += gy[j] - Math.exp(yd[j]) * gs; // ∂L/∂xⱼ = gⱼ − pⱼ·Σₖ gₖ
+    }
   });
 }

@@ -16,7 +16,8 @@
  *
  * @module
  */
-import { type DiagGaussian, MAX_LOG_RATIO } from "./normal.ts";
+import type { ActionDistribution } from "./distribution.ts";
+import { MAX_LOG_RATIO } from "./normal.ts";
 import { add, clamp, exp, maximum, mean, minimum, mul, mulScalar, square, sub } from "./ops.ts";
 import { Tensor } from "./tensor.ts";
 
@@ -36,7 +37,7 @@ export interface PpoLossOptions {
 
 /** One PPO minibatch (B rows). */
 export interface PpoMinibatch {
-  /** a, [B·D]. */
+  /** a, [B·D]; for a categorical π, [B] action indices. */
   actions: Float32Array;
   /** log π_old(a|s), [B]. */
   logProbOld: Float32Array;
@@ -62,7 +63,7 @@ export interface PpoTerms {
  * @param dist π_θ(·|s), differentiable @param values V(s), [B], differentiable
  */
 export function ppoLoss(
-  dist: DiagGaussian,
+  dist: ActionDistribution,
   values: Tensor,
   batch: PpoMinibatch,
   opts: PpoLossOptions = {},

@@ -7,7 +7,8 @@
  * - {@link collectSteps} (PPO): T steps of N autoresetting envs, with the values GAE needs.
  *
  * Arrays are time-major: [T, N] (and [T, N, S] / [T, N, D] for obs and actions).
- * Actions are stored as sampled (unclipped); the env is stepped with them clipped to its box.
+ * Actions are stored as sampled (unclipped); the env is stepped with them clipped to its box (a
+ * Discrete env receives the sampled indices).
  *
  * Reference: Shao et al., DeepSeekMath (arXiv 2402.03300) §4.1 (groups of G outputs per prompt);
  * Schulman et al., TRPO (arXiv 1502.05477) §5.2 (the vine: rollouts branched from visited states);
@@ -15,7 +16,7 @@
  *
  * @module
  */
-import { clipToBox, type Info } from "./env.ts";
+import { clipToSpace, type Info } from "./env.ts";
 import type { VectorEnv, VectorStepResult } from "./vector_env.ts";
 import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
@@ -54,6 +55,9 @@ export interface GroupRollout {
   /** `rewards/<name>/mean` of the composed reward's terms, when one was given. */
   rewardTerms: Record<string, number>;
 }
+
+/** What a rollout needs of a policy: `GaussianMlpPolicy` and `CategoricalMlpPolicy` fit. */
+export type Actor = Pick<GaussianMlpPolicy, "obsSize" | "actSize" | "act">;
 
 /**
  * Scores steps with a composed reward in place of the env's, keeping per-term sums for logging.
@@ -159,7 +163,7 @@ export interface CollectGroupsOptions {
  */
 export function collectGroups(
   venv: VectorEnv,
-  policy: GaussianMlpPolicy,
+  policy: Actor,
   opts: CollectGroupsOptions,
 ): GroupRollout {
   const { rng, groupSize: G, horizon: T, seed, starts, record = [], transform = (o) => o, reward } =
@@ -210,7 +214,7 @@ export function collectGroups(
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(raw);
-    const r = venv.step(clipToBox(actions, venv.actionSpace, clipped));
+    const r = venv.step(clipToSpace(actions, venv.actionSpace, clipped));
     let any = 0;
     for (let i = 0; i < N; i++) {
       if (!running[i]) continue;
@@ -296,7 +300,7 @@ export interface StepRollout {
  */
 export function collectSteps(
   venv: VectorEnv,
-  policy: GaussianMlpPolicy,
+  policy: Actor,
   critic: ValueMlp,
   firstObs: Float32Array,
   opts: { rng: Rng; steps: number; transform?: ObsTransform; reward?: ComposedReward },
@@ -333,7 +337,7 @@ export function collectSteps(
     out.actions.set(actions, t * N * D);
     out.logProbs.set(logProbs, t * N);
     scorer?.begin(t === 0 ? firstObs : venv.buffers.obs);
-    const r = venv.step(clipToBox(actions, venv.actionSpace, clipped));
+    const r = venv.step(clipToSpace(actions, venv.actionSpace, clipped));
     for (let i = 0; i < N; i++) {
       const k = t * N + i;
       out.rewards[k] = scorer ? scorer.step(i, clipped, r, venv.infos[i], false) : r.rewards[i];

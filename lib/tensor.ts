@@ -107,6 +107,11 @@ export class Tensor {
     return this.#grad !== undefined;
   }
 
+  /** Frees the gradient buffer; the next read of `.grad` allocates zeros of `data`'s type. */
+  dropGrad(): void {
+    this.#grad = undefined;
+  }
+
   /** Sets the gradient to zero (keeps the buffer). */
   zeroGrad(): void {
     this.#grad?.fill(0);

@@ -37,13 +37,14 @@ import {
   notSaved,
   validateConfig,
 } from "./config.ts";
-import type { Env } from "./env.ts";
+import { type Env, flatSize } from "./env.ts";
 import { type EvalResult, evaluate } from "./evaluate.ts";
 import { GrpoTrainer } from "./grpo_trainer.ts";
 import { meanOf as mean, MetricsWriter, writeArgs } from "./metrics.ts";
 import type { Activation } from "./nn.ts";
 import { Adam } from "./optim.ts";
-import { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
+import { makePolicy, type Policy } from "./policies.ts";
+import { ValueMlp } from "./policy.ts";
 import { PpoTrainer } from "./ppo_trainer.ts";
 import { composeRewards, parseRewardSpec } from "./rewards.ts";
 import { Rng } from "./rng.ts";
@@ -79,7 +80,7 @@ export interface RunInfo {
   /** What the `reward` metric is, e.g. "32-step segment reward". */
   rewardLabel: string;
   /** The policy being trained (live: it changes every update). */
-  policy: GaussianMlpPolicy;
+  policy: Policy;
   /** Raw observation → the policy's input (the running normalization, frozen), for acting with it. */
   transform: (obs: Float32Array) => Float32Array;
 }
@@ -101,7 +102,7 @@ export interface TrainOptions {
 /** What {@link train} returns. */
 export interface TrainResult {
   config: Config;
-  policy: GaussianMlpPolicy;
+  policy: Policy;
   /** PPO's critic. */
   critic?: ValueMlp;
   /** Every trained parameter (the policy's, then the critic's). */
@@ -197,12 +198,12 @@ async function setUp(
   const envs = await Promise.all(envRngs.map((rng) => factory(rng, cfg.env)));
   const venv = new VectorEnv(envs, { autoreset: !isGrpo });
   cleanup.push(() => venv.close());
-  const S = venv.observationSpace.shape[0], D = venv.actionSpace.shape[0];
+  const S = venv.observationSpace.shape[0], D = flatSize(venv.actionSpace); // Discrete: 1 (the index)
   const initRng = new Rng(cfg.seed);
   const hidden = layerSizes("hidden", cfg.hidden);
   const init = cfg.orthoInit === false ? "uniform" : "orthogonal"; // runs saved before the flag: orthogonal
   const activation = cfg.activation as Activation;
-  const policy = new GaussianMlpPolicy(S, D, {
+  const policy = makePolicy(S, venv.actionSpace, {
     rng: initRng,
     hidden,
     activation,
@@ -280,7 +281,11 @@ function checkpointOf(
       start: ctx.rng.start.state(),
       ...Object.fromEntries(s.envRngs.map((r, i) => [`env${i}`, r.state()])),
     },
-    extra: { ...trainer.state(), trainSeconds: at.trainSeconds },
+    extra: {
+      ...trainer.state(),
+      spaces: { observation: ctx.venv.observationSpace.shape, action: ctx.venv.actionSpace },
+      trainSeconds: at.trainSeconds,
+    },
   };
 }
 

@@ -11,7 +11,7 @@ import { forEachMinibatch } from "./batch.ts";
 import type { Config } from "./config.ts";
 import type { Env } from "./env.ts";
 import { type Adam, clipGradNorm } from "./optim.ts";
-import type { GaussianMlpPolicy } from "./policy.ts";
+import type { Policy } from "./policies.ts";
 import type { ComposedReward } from "./rewards.ts";
 import type { Rng } from "./rng.ts";
 import type { RewardScaler } from "./running_stats.ts";
@@ -25,7 +25,7 @@ export interface TrainContext {
   /** The N members, stepped in lockstep (GRPO: no autoreset). */
   venv: VectorEnv;
   envs: Env[];
-  policy: GaussianMlpPolicy;
+  policy: Policy;
   /** Every trained parameter: the policy's, then the critic's (PPO). */
   params: Tensor[];
   optimizer: Adam;

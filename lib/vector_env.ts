@@ -22,7 +22,7 @@
  *
  * @module
  */
-import type { Box, Env, Info } from "./env.ts";
+import { type Box, type Env, flatSize, type Info, type Space } from "./env.ts";
 
 /** The batched outputs; N envs, S = obs size. Views valid until the next call. */
 export interface VectorBuffers {
@@ -64,7 +64,7 @@ export interface VectorEnvLike {
   readonly numEnvs: number;
   /** The single env's spaces. */
   readonly observationSpace: Box;
-  readonly actionSpace: Box;
+  readonly actionSpace: Space;
   readonly autoreset: boolean;
   /** The output buffers every call returns (overwritten by the next call). */
   readonly buffers: VectorBuffers;
@@ -147,7 +147,7 @@ export class VectorEnv implements VectorEnvLike {
   readonly id: string;
   readonly numEnvs: number;
   readonly observationSpace: Box;
-  readonly actionSpace: Box;
+  readonly actionSpace: Space;
   readonly autoreset: boolean;
   readonly envs: Env[];
   readonly buffers: VectorBuffers;
@@ -177,7 +177,7 @@ export class VectorEnv implements VectorEnvLike {
     this.actionSpace = envs[0].actionSpace;
     this.autoreset = options.autoreset ?? true;
     this.#s = this.observationSpace.low.length;
-    this.#d = this.actionSpace.low.length;
+    this.#d = flatSize(this.actionSpace);
     const n = envs.length;
     this.buffers = options.buffers ?? allocVectorBuffers(n, this.#s);
     if (this.buffers.obs.length !== n * this.#s || this.buffers.rewards.length !== n) {

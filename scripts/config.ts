@@ -5,6 +5,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
+import { envDescriptions } from "../envs/registry.ts";
 import {
   algos,
   type Config,
@@ -24,6 +25,7 @@ export {
   layerSizes,
   MAX_SEED,
   notSaved,
+  presetFor,
   presets,
   validateConfig,
 } from "../lib/config.ts";
@@ -74,7 +76,8 @@ export function usage(): string {
       `  ${env}/${algo}: ${Object.entries(p).map(([a, b]) => `${kebab(a)}=${b}`).join(" ")}`
     )
   );
+  const envs = Object.entries(envDescriptions).map(([id, d]) => `  ${id.padEnd(26)} ${d}`);
   return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>):\n${
     lines.join("\n")
-  }\n\nPresets:\n${pre.join("\n")}\n`;
+  }\n\nPresets:\n${pre.join("\n")}\n\nEnvironments:\n${envs.join("\n")}\n`;
 }

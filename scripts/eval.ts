@@ -1,5 +1,6 @@
 /**
- * Evaluate a checkpoint with the deterministic policy (the mean action) on fresh seeds.
+ * Evaluate a checkpoint with the deterministic policy (the mean action, or the most probable one
+ * for a Discrete action space) on fresh seeds.
  *
  *   deno task eval --checkpoint runs/Pendulum-v1_grpo_s1/checkpoint.json --episodes 10 --seed 0
  *   deno task eval --checkpoint runs/Pendulum-v1_grpo_s1     # a run folder: its checkpoint.json
@@ -8,6 +9,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
+import type { Space } from "../lib/env.ts";
 import { RunningMeanStd } from "../lib/running_stats.ts";
 import { checkpointPath, loadCheckpoint, restoreParams } from "../lib/checkpoint.ts";
 import {
@@ -16,7 +18,7 @@ import {
   type EvaluateOptions,
 } from "../lib/evaluate.ts";
 import type { Activation } from "../lib/nn.ts";
-import { GaussianMlpPolicy } from "../lib/policy.ts";
+import { makePolicy, type Policy } from "../lib/policies.ts";
 import { Rng } from "../lib/rng.ts";
 import { layerSizes, MAX_SEED } from "./config.ts";
 
@@ -27,7 +29,7 @@ export type { EvalResult };
  * (lib/evaluate.ts).
  */
 export function evaluate(
-  policy: GaussianMlpPolicy,
+  policy: Policy,
   opts: Omit<EvaluateOptions, "env"> & { env: string },
 ): Promise<EvalResult> {
   return evaluatePolicy(policy, { ...opts, env: () => makeEnv(opts.env) });
@@ -35,7 +37,7 @@ export function evaluate(
 
 /** A checkpoint's policy, its observation transform (if it normalized observations) and run args. */
 export async function loadPolicy(path: string): Promise<{
-  policy: GaussianMlpPolicy;
+  policy: Policy;
   transform?: (obs: Float32Array) => Float32Array;
   /** The observation normalizer's statistics behind `transform` (null without one). */
   obsStats: ReturnType<RunningMeanStd["stats"]> | null;
@@ -45,9 +47,10 @@ export async function loadPolicy(path: string): Promise<{
   const ckpt = await loadCheckpoint(path);
   const args = ckpt.args as Record<string, string | number | boolean>;
   const env = await makeEnv(String(args.env));
-  const S = env.observationSpace.shape[0], D = env.actionSpace.shape[0];
+  const recorded = (ckpt.extra?.spaces as { action?: Space } | undefined)?.action; // older runs: none
+  const S = env.observationSpace.shape[0], space = recorded ?? env.actionSpace;
   env.close();
-  const policy = new GaussianMlpPolicy(S, D, {
+  const policy = makePolicy(S, space, {
     rng: new Rng(0),
     hidden: layerSizes("hidden", String(args.hidden)),
     activation: args.activation as Activation,

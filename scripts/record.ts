@@ -8,7 +8,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../envs/registry.ts";
-import { clipToBox } from "../envs/types.ts";
+import { clipToSpace } from "../lib/env.ts";
 import { Rng } from "../lib/rng.ts";
 import { loadPolicy } from "./eval.ts";
 
@@ -78,7 +78,7 @@ export async function recordStates(
         const { actions } = policy.act(transform ? transform(obs) : obs, rng, {
           deterministic: true,
         });
-        clipToBox(actions, env.actionSpace, actions);
+        clipToSpace(actions, env.actionSpace, actions);
         const r = env.step(actions);
         total += r.reward;
         frames.push(Array.from(env.getState().subarray(0, K)));

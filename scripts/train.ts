@@ -1,5 +1,6 @@
 /**
- * Train a Gaussian MLP policy with GRPO (critic-free, group-relative) or PPO (GAE critic): the
+ * Train an MLP policy (Gaussian for a Box action space, categorical for a Discrete one) with GRPO
+ * (critic-free, group-relative) or PPO (GAE critic): the
  * command line of `train()` (lib/train.ts, which holds the loop).
  *
  *   deno task train                                   # GRPO on Pendulum-v1 with its preset

@@ -25,6 +25,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../../envs/registry.ts";
+import { boxSpace } from "../../lib/env.ts";
 import { VectorEnv } from "../../lib/vector_env.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import type { Activation } from "../../lib/nn.ts";
@@ -33,7 +34,7 @@ import { groupAdvantages } from "../../lib/returns.ts";
 import { composeRewards, parseRewardSpec } from "../../lib/rewards.ts";
 import { Rng } from "../../lib/rng.ts";
 import { collectGroups } from "../../lib/rollout.ts";
-import { layerSizes, presets } from "../config.ts";
+import { layerSizes, presetFor } from "../config.ts";
 import { evaluate, loadPolicy } from "../eval.ts";
 import { curvesSpec, renderSvg, toCsv } from "../plot.ts";
 import { main as train } from "../train.ts";
@@ -111,9 +112,10 @@ for (const [run, spec] of Object.entries(specs)) {
 }
 
 // ---- 2. learning curves: proxy return of the training groups vs the true (env) return in evaluation
-const pre = presets[env].grpo;
+const pre = presetFor(env, "grpo");
 const probe = await makeEnv(env);
-const S = probe.observationSpace.shape[0], D = probe.actionSpace.shape[0];
+const S = probe.observationSpace.shape[0],
+  D = boxSpace(probe.actionSpace, "reward_hacking").shape[0];
 probe.close();
 const initial = new GaussianMlpPolicy(S, D, {
   rng: new Rng(seed), // train.ts builds its policy first from Rng(seed): this is its initial policy

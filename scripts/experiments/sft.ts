@@ -32,6 +32,7 @@
  */
 import { parseArgs } from "node:util";
 import { makeEnv } from "../../envs/registry.ts";
+import { boxSpace } from "../../lib/env.ts";
 import { RunningMeanStd } from "../../lib/running_stats.ts";
 import { paramsToRecord, saveRunCheckpoint } from "../../lib/checkpoint.ts";
 import { readMetrics } from "../../lib/metrics.ts";
@@ -120,9 +121,10 @@ const budget = Number(values.budget), sftSteps = Number(values["sft-steps"]);
 const sftLr = Number(values["sft-lr"]), jobs = Number(values.jobs);
 const minibatchSize = 64;
 const probe = await makeEnv(env);
-const S = probe.observationSpace.shape[0], D = probe.actionSpace.shape[0];
-const actionLow = Float32Array.from(probe.actionSpace.low),
-  actionHigh = Float32Array.from(probe.actionSpace.high);
+const actionSpace = boxSpace(probe.actionSpace, "sft experiment");
+const S = probe.observationSpace.shape[0], D = actionSpace.shape[0];
+const actionLow = Float32Array.from(actionSpace.low),
+  actionHigh = Float32Array.from(actionSpace.high);
 probe.close();
 const runs = values.runs, out = values.out;
 const done = (dir: string) => Deno.stat(`${dir}/eval.json`).then(() => true, () => false);
@@ -158,6 +160,7 @@ async function loadExpert(): Promise<{
   if (args.env !== env) {
     throw new Error(`exp:sft: the expert checkpoint ${path} is for ${args.env}, expected ${env}`);
   }
+  if (!(policy instanceof GaussianMlpPolicy)) throw new Error(`exp:sft needs a Box action space`);
   return {
     expert: new PolicyExpert(policy, { transform, low: actionLow, high: actionHigh }),
     obsStats,

@@ -1,7 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { loadHalfCheetahModel, makeHalfCheetah } from "../../envs/halfcheetah.ts";
 import { Rng } from "../../lib/rng.ts";
-import type { Env, StepResult } from "../../envs/types.ts";
+import { boxSpace, type Env, type StepResult } from "../../envs/types.ts";
 
 /** Published compiled-model facts (shared/reference/envs.md). */
 const MASSES: Record<string, number> = {
@@ -56,8 +56,8 @@ Deno.test("reset draws qpos ~ U(−s, s) then qvel ~ s·N(0, 1) from new Rng(see
     strictEqual(info.x_position, qpos[0]);
     deepStrictEqual(obs, Float32Array.from([...qpos.slice(1), ...qvel]));
     strictEqual(env.observationSpace.shape[0], 17);
-    deepStrictEqual(env.actionSpace.low, new Float32Array(6).fill(-1));
-    deepStrictEqual(env.actionSpace.high, new Float32Array(6).fill(1));
+    deepStrictEqual(boxSpace(env.actionSpace, "test").low, new Float32Array(6).fill(-1));
+    deepStrictEqual(boxSpace(env.actionSpace, "test").high, new Float32Array(6).fill(1));
   } finally {
     env.close();
   }

@@ -26,14 +26,21 @@ function snapshot(v: VectorEnvLike, r = v.buffers) {
 }
 
 Deno.test("registry: makeEnv builds Pendulum-v1 with options and names valid ids on error", async () => {
-  deepStrictEqual([...envIds], ["Pendulum-v1", "HalfCheetah-v5"]);
+  deepStrictEqual([...envIds], [
+    "Pendulum-v1",
+    "HalfCheetah-v5",
+    "CartPole-v1",
+    "Acrobot-v1",
+    "MountainCar-v0",
+    "MountainCarContinuous-v0",
+  ]);
   const env = await makeEnv("Pendulum-v1", { g: 0, maxEpisodeSteps: 2 });
   ok(env instanceof Pendulum);
   env.setState(new Float64Array([1, 0, 0]));
   strictEqual(env.step(new Float32Array([0])).obs[2], 0); // g = 0: no gravity, no torque, no motion
   strictEqual(env.step(new Float32Array([0])).truncated, true);
   await rejects(makeEnv("Foo"), {
-    message: 'Unknown env id "Foo": valid ids are Pendulum-v1, HalfCheetah-v5',
+    message: `Unknown env id "Foo": valid ids are ${envIds.join(", ")}`,
   });
 });
 

@@ -42,3 +42,13 @@ Deno.test("gradcheck catches an input that receives no gradient", () => {
   const leak = (a: Tensor) => new Tensor(Float64Array.from(a.data, (v) => v * 2), a.shape); // not recorded
   ok(!gradcheck((a, b) => mul(leak(a), b), [Tensor.from([1, 2]), Tensor.from([3, 4])]).ok);
 });
+
+Deno.test("gradcheck inPlace checks the given tensors (a module's parameters) and restores them", () => {
+  const w = Tensor.from([0.3, -0.7, 1.2], undefined, { requiresGrad: true });
+  w.grad.set([1, 2, 3]);
+  const before = w.data;
+  ok(gradcheck(() => sum(mul(w, w)), [w], { inPlace: true }).ok);
+  ok(!gradcheck(() => sum(brokenSquare(w)), [w], { inPlace: true }).ok, "closure over w is seen");
+  ok(w.data === before && w.data instanceof Float32Array, "the original float32 storage is back");
+  ok(Array.from(w.grad).join() === "1,2,3" && w.requiresGrad, "gradient and flag are back");
+});

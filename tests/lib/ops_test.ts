@@ -59,6 +59,7 @@ Deno.test("every op passes the float64 finite-difference check", () => {
   check("linear", op.linear, [rand([5, 4]), rand([4, 3]), rand([3])]);
   check("sliceCols", (x) => op.sliceCols(x, 1, 3), [rand([4, 5])]);
   check("reused input (x·x + x)", (x) => op.add(op.mul(x, x), x), [a]);
+  check("logSoftmax", op.logSoftmax, [rand([4, 5], -3, 3)]);
 });
 
 Deno.test("forward values match hand-computed results", () => {
@@ -80,6 +81,12 @@ Deno.test("forward values match hand-computed results", () => {
     10,
   ]);
   deepStrictEqual(op.sliceCols(Tensor.from([[1, 2, 3], [4, 5, 6]]), 1, 3).toArray(), [2, 3, 5, 6]);
+  // log softmax [0, ln 3] = [−ln 4, ln ¾]; logits of 1000 must not overflow.
+  const ls = op.logSoftmax(
+    Tensor.from([[0, Math.log(3)], [1000, 1000]], undefined, { float64: true }),
+  );
+  ok(Math.abs(ls.data[0] + Math.log(4)) < 1e-15 && Math.abs(ls.data[1] - Math.log(0.75)) < 1e-15);
+  ok(ls.toArray().slice(2).every((v) => Math.abs(v + Math.LN2) < 1e-12), `${ls.toArray()}`);
 });
 
 Deno.test("shape mismatches throw errors naming both shapes", () => {

@@ -1,5 +1,6 @@
 import { deepStrictEqual, ok, throws } from "node:assert/strict";
 import { makeEnv } from "../../envs/registry.ts";
+import { boxSpace } from "../../envs/types.ts";
 import {
   composeRewards,
   parseRewardSpec,
@@ -12,13 +13,13 @@ for (const envId of ["Pendulum-v1", "HalfCheetah-v5"]) {
   Deno.test(`${envId}: the native spec reproduces the env's reward, term by term`, async () => {
     const env = await makeEnv(envId);
     const reward = composeRewards(parseRewardSpec(rewardRegistry[envId].native, envId));
-    const rng = new Rng(4), D = env.actionSpace.shape[0];
+    const rng = new Rng(4), { low, high } = boxSpace(env.actionSpace, "test"), D = low.length;
     const values = new Float64Array(reward.names.length);
     let { obs } = env.reset({ seed: 1 });
     for (let t = 0; t < 100; t++) {
       const a = Float32Array.from(
         { length: D },
-        (_, d) => rng.uniform(env.actionSpace.low[d], env.actionSpace.high[d]),
+        (_, d) => rng.uniform(low[d], high[d]),
       );
       const r = env.step(a);
       const total = reward.step(obs, a, r.obs, r.info, values);

@@ -1,5 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
+import { CartPole } from "../../envs/cartpole.ts";
 import { Pendulum } from "../../envs/pendulum.ts";
+import { CategoricalMlpPolicy } from "../../lib/categorical_policy.ts";
 import { VectorEnv } from "../../lib/vector_env.ts";
 import { GaussianMlpPolicy, ValueMlp } from "../../lib/policy.ts";
 import { composeRewards, parseRewardSpec } from "../../lib/rewards.ts";
@@ -162,4 +164,27 @@ Deno.test("the obs statistics count each observation once: PPO's boundary obs, G
   ok(running < ro.T * ro.N, `some rows belong to stopped members: ${running} of ${ro.T * ro.N}`);
   strictEqual(counted, running);
   g.close();
+});
+
+Deno.test("collectGroups and collectSteps run a Discrete env with a categorical policy", () => {
+  const pi = new CategoricalMlpPolicy(4, 2, { rng: new Rng(0), hidden: [8] });
+  const cartpoles = (n: number, autoreset: boolean) =>
+    new VectorEnv(Array.from({ length: n }, (_, i) => new CartPole({ rng: new Rng(i) })), {
+      autoreset,
+    });
+  const g = cartpoles(4, false);
+  const ro = collectGroups(g, pi, { rng: new Rng(1), groupSize: 2, horizon: 40, seed: 3 });
+  ok(ro.actions.length === ro.T * 4 && ro.actions.every((a) => a === 0 || a === 1));
+  ok(ro.episodes.lengths.length > 0 && ro.T < 40, "random pushes end episodes early");
+  g.close();
+  const s = cartpoles(2, true);
+  const critic = new ValueMlp(4, { rng: new Rng(0), hidden: [8] });
+  const st = collectSteps(s, pi, critic, s.reset({ seed: 0 }).obs.slice(), {
+    rng: new Rng(2),
+    steps: 50,
+  });
+  ok(st.actions.length === 100 && st.actions.every((a) => a === 0 || a === 1));
+  deepStrictEqual(st.rewards.slice(0, 4), Float64Array.of(1, 1, 1, 1));
+  ok(st.terminated.some((x) => x === 1), "some episodes end by termination");
+  s.close();
 });

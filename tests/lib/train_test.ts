@@ -9,6 +9,8 @@ import type { Box, Env, ResetOptions, StepResult } from "../../lib/env.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import { Rng } from "../../lib/rng.ts";
 import { train } from "../../lib/train.ts";
+import { CategoricalMlpPolicy } from "../../lib/categorical_policy.ts";
+import { CartPole } from "../../envs/cartpole.ts";
 import { tempDir } from "../tmp.ts";
 
 /**
@@ -102,4 +104,23 @@ Deno.test("onUpdate gets each metrics row; an aborted run checkpoints, and resum
   await rejects(train(grpo), /options.env, the env factory, is required/);
   await Deno.remove(straight, { recursive: true });
   await Deno.remove(split, { recursive: true });
+});
+
+Deno.test("train() on a Discrete env (CartPole-v1): GRPO and PPO more than double the untrained return (10 → 108, 209); the checkpoint records the space", async () => {
+  const dir = tempDir();
+  const cart = (rng: Rng) => new CartPole({ rng });
+  const base = { env: "CartPole-v1", evalEpisodes: 5 };
+  for (const algo of ["grpo", "ppo"] as const) {
+    const fields = { totalSteps: algo === "ppo" ? 2560 : 16_384 }; // 10 and 4 updates of the presets
+    const untrained = await train({ ...base, algo, ...fields, lr: 1e-30 }, { env: cart });
+    const run = await train({ ...base, algo, ...fields, out: `${dir}/${algo}` }, { env: cart });
+    ok(run.policy instanceof CategoricalMlpPolicy);
+    ok(
+      run.eval!.mean > 2 * untrained.eval!.mean,
+      `${algo}: ${untrained.eval!.mean} → ${run.eval!.mean}`,
+    );
+    const ckpt = await loadCheckpoint(checkpointPath(`${dir}/${algo}`));
+    deepStrictEqual((ckpt.extra!.spaces as { action: unknown }).action, { kind: "discrete", n: 2 });
+  }
+  await Deno.remove(dir, { recursive: true });
 });

@@ -108,8 +108,8 @@ Deno.test("--drop-zero-std skips an update whose every group is flat instead of 
 Deno.test("unknown algo and env names list the valid ones", async () => {
   await rejects(main(["--algo", "sac"]), /Unknown algo "sac": valid ones are grpo, ppo/);
   await rejects(
-    main(["--env", "CartPole-v1", "--quiet", "--out", tempDir()]),
-    /Unknown env id "CartPole-v1": valid ids are Pendulum-v1, HalfCheetah-v5/,
+    main(["--env", "Foo-v0", "--quiet", "--out", tempDir()]),
+    /Unknown env id "Foo-v0": valid ids are Pendulum-v1, HalfCheetah-v5/,
   );
 });
 
@@ -259,4 +259,41 @@ Deno.test("--init starts from a checkpoint's policy, which is also the frozen re
     main([...grpo, "--hidden", "8,8", "--init", checkpointPath(a), "--out", c]),
     /checkpoint was trained on Pendulum-v1 with grpo, \[16, 16\]; this run is Pendulum-v1 with grpo, \[8, 8\]/,
   );
+});
+
+Deno.test("CartPole-v1 (Discrete): GRPO with both KL terms and PPO train, resume exactly, record the space, evaluate", async () => {
+  const root = await Deno.makeTempDir();
+  try {
+    const cart = ["--env", "CartPole-v1"];
+    const kls = ["--kl-coef", "0.1", "--ref-coef", "0.1", "--ref-kl", "exact"];
+    const runs = [["grpo", [...grpo, ...cart, ...kls]], ["ppo", [...ppo, ...cart]]] as const;
+    for (const [name, args] of runs) {
+      const straight = `${root}/${name}_a`, split = `${root}/${name}_b`;
+      await main([...args, "--total-steps", "400", "--out", straight]);
+      await main([...args, "--total-steps", "200", "--out", split]);
+      await main(["--resume", split, "--total-steps", "400", "--quiet"]);
+      deepStrictEqual(await paramsOf(split), await paramsOf(straight), name);
+      const ckpt = await loadCheckpoint(checkpointPath(straight));
+      deepStrictEqual(ckpt.extra?.spaces, {
+        observation: [4],
+        action: { kind: "discrete", n: 2 },
+      });
+      deepStrictEqual(Object.keys(ckpt.params).filter((k) => k.startsWith("pi.")), [
+        "pi.0.weight",
+        "pi.0.bias",
+        "pi.1.weight",
+        "pi.1.bias",
+        "pi.2.weight",
+        "pi.2.bias",
+      ]);
+      if (name === "grpo") ok(Number.isFinite(readMetrics(straight)[0].kl_old as number));
+      const r = await evalMain(["--checkpoint", checkpointPath(straight), "--episodes", "2"]);
+      ok(
+        r!.returns.every((x) => Number.isInteger(x) && x >= 8 && x <= 500),
+        `returns ${r!.returns}`,
+      );
+    }
+  } finally {
+    await Deno.remove(root, { recursive: true });
+  }
 });
