@@ -66,6 +66,15 @@ export async function startThreads(
   }
   stopThreads();
   if (threads === 1) return;
+  if (typeof SharedArrayBuffer === "undefined") {
+    throw new Error(
+      `startThreads: ${threads} threads need SharedArrayBuffer; in a browser, serve the page ` +
+        `cross-origin isolated (scripts/serve.ts does) or use 1 thread`,
+    );
+  }
+  if ("document" in globalThis) { // a browser's main thread may not Atomics.wait
+    throw new Error(`startThreads: ${threads} threads need a worker in a browser; train in one`);
+  }
   const n = threads - 1;
   const ctrl = new Int32Array(new SharedArrayBuffer(CTRL * 4 * n));
   const data = new Float32Array(new SharedArrayBuffer((opts.scratchMB ?? 64) * 1024 * 1024));

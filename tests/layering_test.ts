@@ -128,6 +128,24 @@ Deno.test("nothing in lib/ or envs/ imports scripts or tests, uses console or Ma
   }
 });
 
+Deno.test("nothing that mod.ts imports touches Deno at import time (the browser demo loads it)", () => {
+  const seen = new Set<string>(),
+    todo = importsOf("mod.ts", Deno.readTextFileSync(new URL("mod.ts", root)));
+  while (todo.length) {
+    const p = todo.pop()!;
+    if (seen.has(p) || !files.has(p)) continue;
+    seen.add(p);
+    todo.push(...graph.get(p)!);
+  }
+  ok(seen.has("lib/train.ts") && seen.has("envs/pendulum.ts"), [...seen].join(", "));
+  for (const p of seen) {
+    const top = files.get(p)!.split("\n").filter((l) =>
+      /^\S/.test(l) && !/^(\*|\/\/|\/\*)/.test(l)
+    );
+    deepStrictEqual(top.filter((l) => /\bDeno\./.test(l)), [], `${p}: Deno at module top level`);
+  }
+});
+
 Deno.test("the layering check itself sees imports", () => {
   ok(graph.get("lib/ops.ts")!.includes("lib/tensor.ts"), "ops.ts → tensor.ts must be found");
   ok(graph.get("envs/registry.ts")!.includes("envs/halfcheetah.ts"), "dynamic imports are found");

@@ -1,0 +1,46 @@
+/**
+ * docs/demo.html in headless Chromium: grpo-ts's modules load in a browser (served by
+ * scripts/serve.ts) and GRPO trains Pendulum-v1 in a worker to the same deterministic returns as
+ * `deno task train --seed 1`, past −400, with nothing on the console.
+ */
+import { deepStrictEqual, ok } from "node:assert/strict";
+import { findChromium } from "../scripts/report.ts";
+import { runDemo } from "../scripts/demo.ts";
+
+/** `deno task train --seed 1` (the default preset), charts/eval_return at updates 5, 10, …, 25. */
+const DENO_EVALS: [number, number][] = [
+  [20480, -1076.2220751882496],
+  [40936, -964.0946553101983],
+  [60616, -800.3463467569829],
+  [78992, -441.8062109957086],
+  [98736, -309.1085134190088],
+];
+
+/** The time the page may take to get there (about 16 s alone on the 2-core machine). */
+const LIMIT_S = 120;
+
+const required = Deno.env.get("GRPO_TS_REQUIRE_CHROMIUM") === "1";
+const noChromium = !findChromium() && !required;
+if (noChromium) {
+  console.error(
+    "demo_test: SKIPPING the headless-Chromium test: no chromium, chromium-browser or google-chrome " +
+      "on PATH. Enable it by installing Chromium (Debian: apt-get install chromium); set " +
+      "GRPO_TS_REQUIRE_CHROMIUM=1 to make a missing browser a failure.",
+  );
+}
+
+Deno.test({
+  name:
+    `demo: the page trains Pendulum-v1 to a deterministic return ≥ −400 within ${LIMIT_S} s, as Deno does, with no console errors`,
+  ignore: noChromium,
+  fn: async () => {
+    const run = await runDemo({ until: -400, timeoutMs: LIMIT_S * 1000 });
+    deepStrictEqual(run.errors, []);
+    ok(["training", "done"].includes(run.status), `status ${run.status}`);
+    ok(run.evals.at(-1)![1] >= -400 && run.seconds < LIMIT_S, JSON.stringify(run));
+    deepStrictEqual(run.evals.map(([s]) => s), DENO_EVALS.map(([s]) => s));
+    run.evals.forEach(([, v], i) => { // the same numbers, to the last few bits (docs/demo.md)
+      ok(Math.abs(v - DENO_EVALS[i][1]) <= 1e-9 * Math.abs(v), `${v} vs ${DENO_EVALS[i][1]}`);
+    });
+  },
+});
