@@ -23,6 +23,8 @@ export interface DemoRun {
   errors: string[];
   /** Every update's metrics row (NaN as null). */
   rows: Record<string, number | null>[];
+  /** The value of `opts.evaluate`, if given. */
+  value?: unknown;
 }
 
 /** A DevTools-protocol session over the page's WebSocket: commands by id, events to `on`. */
@@ -77,10 +79,11 @@ async function devtoolsPort(stderr: ReadableStream<Uint8Array>): Promise<number>
 
 /**
  * Opens docs/demo.html?autostart and polls the page until an evaluation reaches `until`, the run
- * ends, or `timeoutMs` passes; then saves `screenshot` (PNG) if given.
+ * ends, or `timeoutMs` passes; then saves `screenshot` (PNG) if given, and evaluates the
+ * expression `evaluate` in the page (awaiting a promise) if given.
  */
 export async function runDemo(
-  opts: { until?: number; timeoutMs?: number; screenshot?: string } = {},
+  opts: { until?: number; timeoutMs?: number; screenshot?: string; evaluate?: string } = {},
 ): Promise<DemoRun> {
   const { until = -400, timeoutMs = 300_000 } = opts;
   const bin = findChromium();
@@ -161,7 +164,15 @@ export async function runDemo(
         expression: "JSON.stringify(globalThis.demoRows ?? [])",
         returnByValue: true,
       });
+      const value = opts.evaluate === undefined ? undefined : await cdp.send("Runtime.evaluate", {
+        expression: opts.evaluate,
+        awaitPromise: true,
+        returnByValue: true,
+      });
       return {
+        value: (value?.result as { value?: unknown } | undefined)?.value ??
+          (value?.exceptionDetails as { exception?: { description?: string } } | undefined)
+            ?.exception?.description,
         evals: JSON.parse(state.evals ?? "[]"),
         status: state.status ?? "none",
         seconds,

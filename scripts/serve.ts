@@ -4,9 +4,11 @@
  * - `*.ts` is answered as JavaScript: the same file with its types stripped, every import left as
  *   written (`deno bundle` of that one file with each of its imports marked external), so the
  *   browser fetches the repo's modules one by one from their relative URLs;
- * - `/npm/<name>@<version>.js` is an ES module of that pinned npm package, bundled from Deno's npm
- *   cache (CommonJS converted), and the `npm:name@version` specifiers of lib/deps.ts are rewritten
- *   to point there (an import map would not reach module workers);
+ * - the `npm:name@version` specifiers of lib/deps.ts are rewritten to URLs under `/npm/` (an import
+ *   map would not reach module workers): a CommonJS package to `/npm/<name>@<version>.js`, an ES
+ *   module of it bundled from Deno's npm cache; an ES-module package (`"type": "module"`, e.g.
+ *   MuJoCo's) to its entry file, `/npm/<name>@<version>/<file>`, served as it is from the cache
+ *   with the files beside it (its `.wasm`);
  * - everything else is served as a file, with the cross-origin isolation headers that
  *   `SharedArrayBuffer` (lib/threads.ts) needs.
  *
@@ -66,7 +68,28 @@ async function denoBundle(entry: string, externals: string[], cwd: string): Prom
 }
 
 /** `name@version` of an npm package: a pinned spec of lib/deps.ts, e.g. `ndarray@1.0.19`. */
-const NPM_SPEC = /^\/npm\/((?:@[a-z0-9._-]+\/)?[a-z0-9._-]+@\d+\.\d+\.\d+)\.js$/;
+const SPEC = "((?:@[\\w.-]+\\/)?[\\w.-]+)@(\\d+\\.\\d+\\.\\d+)";
+const NPM_BUNDLE = new RegExp(`^/npm/${SPEC}\\.js$`);
+const NPM_FILE = new RegExp(`^/npm/${SPEC}/(.+)$`);
+const NPM_SPECIFIER = new RegExp(`"npm:${SPEC}"`, "g");
+
+let npmCache: Promise<string> | undefined;
+/** The folder of an npm package in Deno's npm cache (`deno info --json`'s npmCache). */
+async function packageDir(name: string, version: string): Promise<string> {
+  npmCache ??= new Deno.Command(Deno.execPath(), { args: ["info", "--json"], stderr: "null" })
+    .output().then((o) => JSON.parse(new TextDecoder().decode(o.stdout)).npmCache);
+  return `${await npmCache}/registry.npmjs.org/${name}/${version}`;
+}
+
+/** Where the browser gets `npm:name@version`: see the module doc. */
+async function npmUrl(name: string, version: string): Promise<string> {
+  const pkg = JSON.parse(
+    await Deno.readTextFile(`${await packageDir(name, version)}/package.json`),
+  );
+  if (pkg.type !== "module") return `/npm/${name}@${version}.js`;
+  const entry = pkg.exports?.["."]?.import ?? pkg.exports?.["."]?.default ?? pkg.module ?? pkg.main;
+  return `/npm/${name}@${version}/${String(entry).replace(/^\.\//, "")}`;
+}
 
 /** An ES module whose default export is the npm package's (CommonJS) exports. */
 async function npmModule(spec: string): Promise<string> {
@@ -110,11 +133,17 @@ export function serveRepo(opts: ServeOptions = {}): { url: string; close(): Prom
   const handler = async (req: Request): Promise<Response> => {
     const path = decodeURIComponent(new URL(req.url).pathname);
     try {
-      const npm = NPM_SPEC.exec(path);
-      if (npm) {
-        return new Response(await compiled(path, 0, () => npmModule(npm[1])), {
-          headers: headers(TYPES[".js"]),
-        });
+      const bundle = NPM_BUNDLE.exec(path), raw = NPM_FILE.exec(path);
+      if (bundle) {
+        return new Response(
+          await compiled(path, 0, () => npmModule(`${bundle[1]}@${bundle[2]}`)),
+          { headers: headers(TYPES[".js"]) },
+        );
+      }
+      if (raw && !raw[3].split("/").includes("..")) {
+        const file = `${await packageDir(raw[1], raw[2])}/${raw[3]}`;
+        const type = TYPES[extname(file)] ?? "application/octet-stream";
+        return new Response(await Deno.readFile(file), { headers: headers(type) });
       }
       const file = normalize(join(ROOT, path));
       if (!file.startsWith(ROOT)) return new Response("outside the repo", { status: 403 });
@@ -127,8 +156,11 @@ export function serveRepo(opts: ServeOptions = {}): { url: string; close(): Prom
       const mtime = stat.mtime?.getTime() ?? 0;
       const js = await compiled(file, mtime, async () => {
         const source = await Deno.readTextFile(file);
-        const js = await denoBundle(file, importSpecifiers(source), ROOT);
-        return js.replace(/"npm:((?:@[\w.-]+\/)?[\w.-]+@\d+\.\d+\.\d+)"/g, '"/npm/$1.js"');
+        let js = await denoBundle(file, importSpecifiers(source), ROOT);
+        for (const [spec, name, version] of js.matchAll(NPM_SPECIFIER)) {
+          js = js.replace(spec, `"${await npmUrl(name, version)}"`);
+        }
+        return js;
       });
       return new Response(js, { headers: headers(type) });
     } catch (err) {
