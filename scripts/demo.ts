@@ -183,10 +183,19 @@ export async function runDemo(
       cdp.close();
     }
   } finally {
-    child.kill("SIGKILL");
+    child.kill("SIGTERM"); // lets Chromium end its helper processes, which write to the profile
+    const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
     await child.status;
+    clearTimeout(killer);
     await server.close();
-    await Deno.remove(profile, { recursive: true }).catch(() => {});
+    for (let attempt = 0; attempt < 10; attempt++) { // a helper may still be leaving it
+      try {
+        await Deno.remove(profile, { recursive: true });
+        break;
+      } catch {
+        await new Promise((r) => setTimeout(r, 300));
+      }
+    }
   }
 }
 
