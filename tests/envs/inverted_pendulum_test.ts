@@ -110,6 +110,6 @@ Deno.test("InvertedPendulum-v5 the terminal boundary is strict: |q₁| = 0.2 is 
 Deno.test("InvertedPendulum-v5 state restore, truncation, bad actions, vector backends", async () => {
   await checkStateRestore(make, 2);
   await checkTruncation(make);
-  await checkBadActions(make, "InvertedPendulum-v5", "[-3, 3]^1");
+  await checkBadActions(make, "InvertedPendulum-v5", "[-3, 3]");
   await checkVectorBackends("InvertedPendulum-v5");
 });
