@@ -47,6 +47,7 @@ Deno.test("InvertedDoublePendulum-v5 golden numbers: terminates at step 5", asyn
     sum: 34.97256394,
     steps: 5,
     obs: [0.60896633, -0.91500908, 0.82899124],
+    spaces: { obs: 9, low: -1, high: 1, d: 1 },
   });
 });
 
