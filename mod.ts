@@ -71,7 +71,7 @@ export { lrSchedule, type Schedule, type ScheduleConfig } from "./lib/schedule.t
 
 // Environments
 export type { Box, Env, EnvOptions, ResetOptions, StepResult } from "./envs/types.ts";
-export { envIds, makeEnv } from "./envs/registry.ts";
+export { envDescriptions, envIds, makeEnv } from "./envs/registry.ts";
 export { Pendulum } from "./envs/pendulum.ts";
 export {
   ClipAction,

@@ -1,5 +1,6 @@
 /**
- * Builds environments by id. HalfCheetah is imported lazily, so Pendulum users never load wasm.
+ * Builds environments by id. MuJoCo envs are imported lazily, so Pendulum users never load wasm.
+ * Every id has a one-line description for `--help` ({@link envDescriptions}).
  *
  * Reference: Gymnasium `gymnasium.make` / the env registry.
  *
@@ -8,36 +9,78 @@
 import type { Env, EnvOptions } from "./types.ts";
 import { Pendulum, type PendulumOptions } from "./pendulum.ts";
 
-/** The ids {@link makeEnv} accepts. */
-export const envIds = ["Pendulum-v1", "HalfCheetah-v5"] as const;
-
-/** One of {@link envIds}. */
-export type EnvId = typeof envIds[number];
-
 /** Options passed to the env's constructor (`rng` plus env-specific fields such as `g`). */
 export type MakeEnvOptions = EnvOptions & PendulumOptions & Record<string, unknown>;
 
+interface Entry {
+  /** One line: what the task is, the spaces, the time limit and the reward threshold. */
+  description: string;
+  make(options: MakeEnvOptions): Promise<Env>;
+}
+
+// One row per env, in envIds order. The options are those of each env's make function.
+const entries = {
+  "Pendulum-v1": {
+    description: "swing up a pendulum; obs 3, action [-2, 2], 200 steps, no threshold",
+    make: (o) => Promise.resolve(new Pendulum(o)),
+  },
+  "HalfCheetah-v5": {
+    description:
+      "planar cheetah runs forward; obs 17, action [-1, 1]^6, 1000 steps, threshold 4800",
+    make: async (o) => (await import("./halfcheetah.ts")).makeHalfCheetah(o),
+  },
+  "Hopper-v5": {
+    description:
+      "planar one-legged hopper hops forward; obs 11, action [-1, 1]^3, 1000 steps, threshold 3800",
+    make: async (o) => (await import("./hopper.ts")).makeHopper(o),
+  },
+  "Walker2d-v5": {
+    description: "planar biped walks forward; obs 17, action [-1, 1]^6, 1000 steps, no threshold",
+    make: async (o) => (await import("./walker2d.ts")).makeWalker2d(o),
+  },
+  "Swimmer-v5": {
+    description:
+      "three-link swimmer in viscous fluid; obs 8, action [-1, 1]^2, 1000 steps, threshold 360",
+    make: async (o) => (await import("./swimmer.ts")).makeSwimmer(o),
+  },
+  "InvertedPendulum-v5": {
+    description: "balance a pole on a cart; obs 4, action [-3, 3], 1000 steps, threshold 950",
+    make: async (o) => (await import("./inverted_pendulum.ts")).makeInvertedPendulum(o),
+  },
+  "InvertedDoublePendulum-v5": {
+    description:
+      "balance two chained poles on a cart; obs 9, action [-1, 1], 1000 steps, threshold 9100",
+    make: async (o) =>
+      (await import("./inverted_double_pendulum.ts")).makeInvertedDoublePendulum(o),
+  },
+} satisfies Record<string, Entry>;
+
+/** One of {@link envIds}. */
+export type EnvId = keyof typeof entries;
+
+/** The ids {@link makeEnv} accepts. */
+export const envIds = Object.keys(entries) as readonly EnvId[];
+
+/** A one-line description of every env id (task, spaces, time limit, threshold), for `--help`. */
+export const envDescriptions: Readonly<Record<EnvId, string>> = Object.fromEntries(
+  Object.entries(entries).map(([id, e]) => [id, e.description]),
+) as Record<EnvId, string>;
+
 /**
- * Creates a fresh env: `Pendulum-v1` (options: `g`, `maxEpisodeSteps`, `rng`) or `HalfCheetah-v5`
- * (options as `envs/halfcheetah.ts` defines them).
+ * Creates a fresh env by id, e.g. `Pendulum-v1` (options: `g`, `maxEpisodeSteps`, `rng`) or
+ * `Hopper-v5` (options as `envs/hopper.ts` defines them).
  *
  * @example
  * ```ts
- * import { makeEnv } from "./registry.ts";
- * import { deepStrictEqual } from "node:assert/strict";
+ * import { envDescriptions, makeEnv } from "./registry.ts";
+ * import { deepStrictEqual, ok } from "node:assert/strict";
  * const env = await makeEnv("Pendulum-v1", { g: 9.81 });
  * deepStrictEqual(env.actionSpace.shape, [1]);
+ * ok(envDescriptions["Hopper-v5"].includes("obs 11"));
  * ```
  */
 export async function makeEnv(id: string, options: MakeEnvOptions = {}): Promise<Env> {
-  switch (id) {
-    case "Pendulum-v1":
-      return new Pendulum(options);
-    case "HalfCheetah-v5": {
-      const { makeHalfCheetah } = await import("./halfcheetah.ts");
-      return await makeHalfCheetah(options);
-    }
-    default:
-      throw new Error(`Unknown env id "${id}": valid ids are ${envIds.join(", ")}`);
-  }
+  const entry: Entry | undefined = Object.hasOwn(entries, id) ? entries[id as EnvId] : undefined;
+  if (!entry) throw new Error(`Unknown env id "${id}": valid ids are ${envIds.join(", ")}`);
+  return await entry.make(options);
 }
