@@ -138,9 +138,10 @@ const orphans = new FinalizationRegistry<{ delete(): void }>((handle) => handle.
 function formatBox(box: Box): string {
   const { low, high } = box;
   const same = low.every((v) => v === low[0]) && high.every((v) => v === high[0]);
+  const f = (v: number) => Number(v.toPrecision(7)); // float32 bounds: 0.4, not 0.4000000059604645
   return same
-    ? `[${low[0]}, ${high[0]}]^${low.length}`
-    : `low [${low.join(", ")}], high [${high.join(", ")}]`;
+    ? `[${f(low[0])}, ${f(high[0])}]^${low.length}`
+    : `low [${Array.from(low, f).join(", ")}], high [${Array.from(high, f).join(", ")}]`;
 }
 
 /**
