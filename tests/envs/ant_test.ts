@@ -1,45 +1,41 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadAntModel, makeAnt } from "../../envs/ant.ts";
-import { Rng } from "../../lib/rng.ts";
+import { checkDefaultLimit, referenceData, referenceStep } from "./mujoco_reference.ts";
 import {
   checkBadActions,
   checkGolden,
-  checkMoments,
-  checkRestore,
+  checkModel,
+  checkResetNoise,
+  checkStateRestore,
   checkTruncation,
-  MU4,
+  checkVectorBackends,
+  type Make,
   randomActions,
-  referenceData,
-  referenceStep,
-} from "./mujoco_v5_helpers.ts";
+} from "./mujoco_suite.ts";
 
 const NQ = 15;
 const NV = 14;
+const make = makeAnt as Make;
 
 Deno.test("ant.xml compiles to the published counts, masses, gears and actuator order", async () => {
-  const { mj, model, timestep } = await loadAntModel();
-  deepStrictEqual(
-    [model.nq, model.nv, model.nu, model.nbody, model.njnt, model.ngeom],
-    [15, 14, 8, 14, 9, 14],
-  );
-  strictEqual(timestep, 0.01);
-  const mass = Array.from(model.body_mass as Float64Array);
+  const m = await loadAntModel();
   const leg = [0.03915775, 0.03915775, 0.0675922];
-  const want = [0, 0.3272492, ...leg, ...leg, ...leg, ...leg];
-  mass.forEach((m, i) => ok(Math.abs(m - want[i]) < 1e-7, `body ${i} mass ${m}`));
-  ok(Math.abs(mass.reduce((a, b) => a + b) - 0.91088008) < 1e-8);
-  deepStrictEqual(
-    Array.from(model.actuator_ctrlrange as Float64Array),
-    Array(16).fill(0).map((_, i) => i % 2 ? 1 : -1),
-  );
-  const gear = model.actuator_gear as Float64Array;
-  deepStrictEqual(Array.from({ length: 8 }, (_, i) => gear[6 * i]), Array(8).fill(150));
+  checkModel(m, {
+    nq: 15,
+    nv: 14,
+    nu: 8,
+    nbody: 14,
+    timestep: 0.01,
+    masses: [0.3272492, ...leg, ...leg, ...leg, ...leg],
+    totalMass: 0.91088008,
+    ctrlrange: [-1, 1],
+    gear: 150,
+  });
+  const { mj, model } = m;
+  strictEqual(model.ngeom, 14);
   const trn = model.actuator_trnid as Int32Array; // [nu, 2]: joint id first
-  const names = Array.from(
-    { length: 8 },
-    (_, i) => mj.mj_id2name(model, mj.mjtObj.mjOBJ_JOINT.value, trn[2 * i]),
-  );
-  deepStrictEqual(names, [
+  const joint = (i: number) => mj.mj_id2name(model, mj.mjtObj.mjOBJ_JOINT.value, trn[2 * i]);
+  deepStrictEqual(Array.from({ length: 8 }, (_, i) => joint(i)), [
     "hip_4",
     "ankle_4",
     "hip_1",
@@ -52,19 +48,13 @@ Deno.test("ant.xml compiles to the published counts, masses, gears and actuator 
   deepStrictEqual(Array.from(model.qpos0 as Float64Array), [0, 0, 0.75, 1, ...Array(11).fill(0)]);
 });
 
-Deno.test("Ant-v5 golden numbers: noiseless start, a = 0.5·high for 10 steps", async () => {
-  const env = await makeAnt();
-  const { model } = await loadAntModel();
-  try {
-    const err = checkGolden(env, model.qpos0 as Float64Array, NV, {
-      r1: 0.007822545943,
-      sum: -0.9517844252,
-      obs: [0.52204376, 0.98454974, 0.024153984],
-    });
-    ok(err < 1e-7, `worst golden error ${err}`);
-  } finally {
-    env.close();
-  }
+Deno.test("Ant-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-7 relative", async () => {
+  await checkGolden(make, {
+    r1: 0.007822545943,
+    sum: -0.9517844252,
+    steps: 10,
+    obs: [0.52204376, 0.98454974, 0.024153984],
+  }, 1e-7);
 });
 
 Deno.test("Ant-v5 matches Gymnasium's formulas on an independent MjData under random actions", async () => {
@@ -146,44 +136,24 @@ Deno.test("Ant-v5 terminates outside the closed z range [low, high], and only if
   }
 });
 
-Deno.test("Ant-v5 reset: qpos = qpos0 + U(±0.1)¹⁵ then qvel = 0.1·N(0, 1)¹⁴, from new Rng(seed)", async () => {
+Deno.test("Ant-v5 reset: qpos0 + U(±0.1)¹⁵ (quaternion too), qvel 0.1·N(0, 1)¹⁴, info x, y", async () => {
+  await checkResetNoise(make, 0.1, "normal", [0, 0, 0.75, 1, ...Array(11).fill(0)], NV);
   const env = await makeAnt();
-  const { model } = await loadAntModel();
-  const qpos0 = model.qpos0 as Float64Array;
-  try {
-    const { info } = env.reset({ seed: 42 });
-    const rng = new Rng(42);
-    const q = Array.from(qpos0, (q0) => q0 + rng.uniform(-0.1, 0.1));
-    const v = Array.from({ length: NV }, () => 0.1 * rng.normal());
-    const s = env.getState();
-    deepStrictEqual(Array.from(s.subarray(0, NQ)), q); // the quaternion is not renormalised
-    deepStrictEqual(Array.from(s.subarray(NQ, NQ + NV)), v);
-    deepStrictEqual(info, {
-      x_position: q[0],
-      y_position: q[1],
-      distance_from_origin: Math.sqrt(q[0] ** 2 + q[1] ** 2),
-    });
-    const dq: number[] = [];
-    const dv: number[] = [];
-    for (let seed = 0; seed < 300; seed++) {
-      env.reset({ seed });
-      const st = env.getState();
-      for (let i = 0; i < NQ; i++) dq.push(st[i] - qpos0[i]);
-      for (let i = 0; i < NV; i++) dv.push(st[NQ + i]);
-    }
-    checkMoments(dq, 0, 0.01 / 3, MU4.uniform(0.1), "qpos noise");
-    checkMoments(dv, 0, 0.01, MU4.normal(0.1), "qvel noise");
-    ok(Math.max(...dq.map(Math.abs)) <= 0.1);
-  } finally {
-    env.close();
-  }
+  const { info } = env.reset({ seed: 3 });
+  const q = env.getState();
+  deepStrictEqual(info, {
+    x_position: q[0],
+    y_position: q[1],
+    distance_from_origin: Math.sqrt(q[0] ** 2 + q[1] ** 2),
+  });
+  env.close();
 });
 
 Deno.test("Ant-v5 state restore is exact, including the stale torso xy the velocity starts from", async () => {
+  await checkStateRestore(make, 30);
   const m = await loadAntModel();
-  const [env, other] = await Promise.all([makeAnt(), makeAnt()]);
+  const env = await makeAnt();
   try {
-    checkRestore(env, other, 11, 30, 30);
     strictEqual(env.getState().length, NQ + NV + 1 + m.stateSize + 2);
     // Editing qpos makes setState behave as Gymnasium's set_state: fresh kinematics.
     env.reset({ seed: 12 });
@@ -202,18 +172,16 @@ Deno.test("Ant-v5 state restore is exact, including the stale torso xy the veloc
     ref.delete();
   } finally {
     env.close();
-    other.close();
   }
 });
 
-Deno.test("Ant-v5 truncates at 1000 steps; bad actions name the bounds", async () => {
+Deno.test("Ant-v5 truncates at 1000 steps; bad actions name the bounds; worker backend", async () => {
+  await checkTruncation(make);
   const env = await makeAnt();
-  try {
-    checkBadActions(env, "[-1, 1]^8");
-    checkTruncation(env, 1000, NQ, NV);
-  } finally {
-    env.close();
-  }
+  checkDefaultLimit(env, 1000, NQ, NV);
+  env.close();
+  await checkBadActions(make, "Ant-v5", "[-1, 1]^8");
+  await checkVectorBackends("Ant-v5");
 });
 
 Deno.test("Ant-v5 observation flags: 105 by default, 27 without cfrc_ext, 107 with x and y", async () => {

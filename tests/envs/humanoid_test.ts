@@ -7,18 +7,17 @@ import {
 } from "../../envs/humanoid.ts";
 import type { MjData } from "../../envs/mujoco.ts";
 import type { MujocoModel } from "../../envs/mujoco_env.ts";
-import { Rng } from "../../lib/rng.ts";
+import { checkDefaultLimit, referenceData, referenceStep } from "./mujoco_reference.ts";
 import {
   checkBadActions,
   checkGolden,
-  checkMoments,
-  checkRestore,
+  checkResetNoise,
+  checkStateRestore,
   checkTruncation,
-  MU4,
+  checkVectorBackends,
+  type Make,
   randomActions,
-  referenceData,
-  referenceStep,
-} from "./mujoco_v5_helpers.ts";
+} from "./mujoco_suite.ts";
 
 const NQ = 24;
 const NV = 23;
@@ -112,25 +111,19 @@ for (
   });
 }
 
-Deno.test("Humanoid-v5 and HumanoidStandup-v5 golden numbers: noiseless start, a = 0.5·high", async () => {
-  const h = await makeHumanoid();
-  const s = await makeHumanoidStandup();
-  try {
-    const eh = checkGolden(h, (await loadHumanoidModel()).model.qpos0, NV, {
-      r1: 4.932009476,
-      sum: 49.31992104,
-      obs: [1.2676895, 0.95934294, -0.038754908],
-    });
-    const es = checkGolden(s, (await loadHumanoidStandupModel()).model.qpos0, NV, {
-      r1: 36.52984427,
-      sum: 332.4723573,
-      obs: [0.091430485, 0.98777086, -0.084637632],
-    });
-    ok(eh < 1e-7 && es < 1e-7, `worst golden errors ${eh}, ${es}`);
-  } finally {
-    h.close();
-    s.close();
-  }
+Deno.test("Humanoid-v5 and HumanoidStandup-v5 golden numbers (envs-suite.md) to ≤ 1e-7", async () => {
+  await checkGolden(makeHumanoid as Make, {
+    r1: 4.932009476,
+    sum: 49.31992104,
+    steps: 10,
+    obs: [1.2676895, 0.95934294, -0.038754908],
+  }, 1e-7);
+  await checkGolden(makeHumanoidStandup as Make, {
+    r1: 36.52984427,
+    sum: 332.4723573,
+    steps: 10,
+    obs: [0.091430485, 0.98777086, -0.084637632],
+  }, 1e-7);
 });
 
 Deno.test("Humanoid-v5 matches Gymnasium's formulas on an independent MjData under random actions", async () => {
@@ -259,42 +252,42 @@ Deno.test("Humanoid-v5 terminates outside the open z range (low, high); the cont
   lying.close();
 });
 
-Deno.test("Humanoid reset: qpos = qpos0 + U(±0.01)²⁴ then qvel = U(±0.01)²³, from new Rng(seed)", async () => {
-  for (const make of [makeHumanoid, makeHumanoidStandup]) {
-    const env = await make();
-    const qpos0 = env.id === "Humanoid-v5"
-      ? (await loadHumanoidModel()).model.qpos0 as Float64Array
-      : (await loadHumanoidStandupModel()).model.qpos0 as Float64Array;
-    env.reset({ seed: 42 });
-    const rng = new Rng(42);
-    const q = Array.from(qpos0, (q0) => q0 + rng.uniform(-0.01, 0.01));
-    const v = Array.from({ length: NV }, () => rng.uniform(-0.01, 0.01));
-    const st = env.getState();
-    deepStrictEqual(Array.from(st.subarray(0, NQ)), q);
-    deepStrictEqual(Array.from(st.subarray(NQ, NQ + NV)), v);
-    const dq: number[] = [];
-    const dv: number[] = [];
-    for (let seed = 0; seed < 150; seed++) {
-      env.reset({ seed });
-      const x = env.getState();
-      for (let i = 0; i < NQ; i++) dq.push(x[i] - qpos0[i]);
-      for (let i = 0; i < NV; i++) dv.push(x[NQ + i]);
-    }
-    checkMoments(dq, 0, 1e-4 / 3, MU4.uniform(0.01), `${env.id} qpos noise`);
-    checkMoments(dv, 0, 1e-4 / 3, MU4.uniform(0.01), `${env.id} qvel noise`);
-    env.close();
-  }
+Deno.test("Humanoid reset: qpos0 + U(±0.01)²⁴ (quaternion too), qvel U(±0.01)²³; reset info", async () => {
+  const qpos0 = (z: number) => [0, 0, z, 1, ...Array(20).fill(0)];
+  await checkResetNoise(makeHumanoid as Make, 0.01, "uniform", qpos0(1.4), NV);
+  await checkResetNoise(makeHumanoidStandup as Make, 0.01, "uniform", qpos0(0.105), NV);
+  const h = await makeHumanoid();
+  const { info } = h.reset({ seed: 3 });
+  const q = h.getState();
+  strictEqual(info.x_position, q[0]);
+  strictEqual(info.distance_from_origin, Math.sqrt(q[0] ** 2 + q[1] ** 2));
+  deepStrictEqual(Object.keys(info), [
+    "x_position",
+    "y_position",
+    "tendon_length_0",
+    "tendon_length_1",
+    "tendon_velocity_0",
+    "tendon_velocity_1",
+    "distance_from_origin",
+  ]);
+  h.close();
 });
 
 Deno.test("Humanoid state restore is exact; truncation at 1000; bad actions name the bounds", async () => {
-  for (const make of [makeHumanoid, makeHumanoidStandup]) {
-    const [env, other] = await Promise.all([make(), make()]);
-    checkBadActions(env, "[-0.4, 0.4]^17");
-    checkRestore(env, other, 21, 15, 15);
-    checkTruncation(env, 1000, NQ, NV);
+  for (
+    const [id, make] of [["Humanoid-v5", makeHumanoid], [
+      "HumanoidStandup-v5",
+      makeHumanoidStandup,
+    ]] as const
+  ) {
+    await checkStateRestore(make as Make, 15);
+    await checkTruncation(make as Make);
+    const env = await make();
+    checkDefaultLimit(env, 1000, NQ, NV);
     env.close();
-    other.close();
+    await checkBadActions(make as Make, id, "[-0.4, 0.4]^17");
   }
+  await checkVectorBackends("Humanoid-v5");
 });
 
 Deno.test("Humanoid observation flags drop their blocks: 348 by default", async () => {

@@ -2,16 +2,20 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadReacherModel, makeReacher } from "../../envs/reacher.ts";
 import { Rng } from "../../lib/rng.ts";
 import {
-  checkBadActions,
-  checkGolden,
+  checkDefaultLimit,
+  checkGoldenFromState,
   checkMoments,
-  checkRestore,
-  checkTruncation,
-  MU4,
-  randomActions,
   referenceData,
   referenceStep,
-} from "./mujoco_v5_helpers.ts";
+} from "./mujoco_reference.ts";
+import {
+  checkBadActions,
+  checkStateRestore,
+  checkTruncation,
+  checkVectorBackends,
+  type Make,
+  randomActions,
+} from "./mujoco_suite.ts";
 
 const NQ = 4;
 const NV = 4;
@@ -36,9 +40,10 @@ Deno.test("reacher.xml compiles to the published counts, masses, gears and qpos0
 Deno.test("Reacher-v5 golden numbers: noiseless start, a = 0.5·high for 10 steps", async () => {
   const env = await makeReacher();
   try {
-    const err = checkGolden(env, (await loadReacherModel()).model.qpos0, NV, {
+    const err = checkGoldenFromState(env, (await loadReacherModel()).model.qpos0, {
       r1: -0.6529251324,
       sum: -7.380529742,
+      steps: 10,
       obs: [-0.29566523, -0.29661285, 0.95529162],
     });
     ok(err < 1e-7, `worst golden error ${err}`);
@@ -119,27 +124,31 @@ Deno.test("Reacher-v5 reset: q = qpos0 + U(±0.1)⁴, goal by rejection in the 0
       ok(Math.hypot(st[2], st[3]) < 0.2);
       strictEqual(st[6] + st[7], 0);
     }
-    checkMoments(dq, 0, 0.01 / 3, MU4.uniform(0.1), "joint noise");
+    checkMoments(dq, 0, 0.01 / 3, 0.1 ** 4 / 5, "joint noise");
     // Uniform on the disc of radius R: E x² = R²/4, E x⁴ = R⁴/8.
     checkMoments(gx, 0, 0.04 / 4, 0.0016 / 8, "goal");
-    checkMoments(dv, 0, 0.005 ** 2 / 3, MU4.uniform(0.005), "joint velocity noise");
+    checkMoments(dv, 0, 0.005 ** 2 / 3, 0.005 ** 4 / 5, "joint velocity noise");
   } finally {
     env.close();
   }
 });
 
 Deno.test("Reacher-v5 never terminates and truncates at 50; restore is exact; bad actions", async () => {
-  const [env, other] = await Promise.all([makeReacher(), makeReacher()]);
+  const env = await makeReacher();
   try {
-    checkBadActions(env, "[-1, 1]^2");
     env.reset({ seed: 1 });
-    const flags = randomActions(env, 2, 50).map((a) => env.step(a));
-    ok(flags.every((r) => !r.terminated));
-    deepStrictEqual(flags.map((r) => r.truncated), [...Array(49).fill(false), true]);
-    checkTruncation(env, 50, NQ, NV);
-    checkRestore(env, other, 3, 10, 30);
+    const rs = randomActions(env, 2, 50).map((a) => env.step(a));
+    ok(rs.every((r) => !r.terminated));
+    deepStrictEqual(rs.map((r) => r.truncated), [...Array(49).fill(false), true]);
+    checkDefaultLimit(env, 50, NQ, NV);
   } finally {
     env.close();
-    other.close();
   }
+  await checkTruncation(makeReacher as Make);
+  await checkStateRestore(makeReacher as Make, 20);
+  await checkBadActions(makeReacher as Make, "Reacher-v5", "[-1, 1]^2", [
+    { rewardDistWeight: NaN },
+    /rewardDistWeight is NaN/,
+  ]);
+  await checkVectorBackends("Reacher-v5");
 });
