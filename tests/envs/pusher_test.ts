@@ -12,7 +12,6 @@ import {
   checkBadActions,
   checkStateRestore,
   checkTruncation,
-  checkVectorBackends,
   type Make,
   randomActions,
 } from "./mujoco_suite.ts";
