@@ -94,6 +94,7 @@ class Reacher extends MujocoEnv {
   #wCtrl: number;
   #fingertip: number;
   #target: number;
+  #vec = new Float64Array(3);
 
   constructor(spec: ConstructorParameters<typeof MujocoEnv>[0], wDist: number, wCtrl: number) {
     super(spec);
@@ -104,14 +105,18 @@ class Reacher extends MujocoEnv {
     this.#target = this.mj.mj_name2id(this.model, body, "target");
   }
 
-  /** d = xpos(fingertip) − xpos(target), component k. */
-  #d(k: number): number {
+  /** d = xpos(fingertip) − xpos(target) (3-D) into `out`; `xpos` is read once per call. */
+  #d(out: Float64Array): Float64Array {
     const xpos: Float64Array = this.data.xpos;
-    return xpos[3 * this.#fingertip + k] - xpos[3 * this.#target + k];
+    const f = 3 * this.#fingertip;
+    const t = 3 * this.#target;
+    for (let k = 0; k < 3; k++) out[k] = xpos[f + k] - xpos[t + k];
+    return out;
   }
 
   protected observe(): Float32Array {
     const { qpos, qvel } = this;
+    const d = this.#d(this.#vec);
     return Float32Array.of(
       Math.cos(qpos[0]),
       Math.cos(qpos[1]),
@@ -121,8 +126,8 @@ class Reacher extends MujocoEnv {
       qpos[3],
       qvel[0],
       qvel[1],
-      this.#d(0),
-      this.#d(1),
+      d[0],
+      d[1],
     );
   }
 
@@ -145,9 +150,7 @@ class Reacher extends MujocoEnv {
   }
 
   protected evaluate(_action: Float32Array, sumSq: number): Omit<StepResult, "truncated"> {
-    const dx = this.#d(0);
-    const dy = this.#d(1);
-    const dz = this.#d(2);
+    const [dx, dy, dz] = this.#d(this.#vec);
     const dist = -Math.sqrt(dx * dx + dy * dy + dz * dz) * this.#wDist; // −w_d·‖d‖
     const ctrl = -sumSq * this.#wCtrl; // −w_c·Σ aᵢ²
     return {
