@@ -1,9 +1,17 @@
 /**
  * Env throughput: env steps per second for single envs and vector envs (inline vs Web Workers,
- * SharedArrayBuffer + Atomics vs postMessage). Add rows by appending to {@link cases}. Single
- * MuJoCo rows also time the bare physics of one env step (`mj_step` × frame_skip, plus
- * `mj_rnePostConstraint` where the env runs it) in alternating blocks of the same run, and print
- * env / raw in steps per CPU second of this process (robust to other processes' load).
+ * SharedArrayBuffer + Atomics vs postMessage). Add rows by appending to {@link cases}.
+ *
+ * For a single MuJoCo env the row also times a bare loop on the same model in the same run:
+ *
+ * ```text
+ * raw   = env-step equivalents of `ctrl = a; mj_step × frame_skip` on a bare MjData (same start
+ *         state, same action, restarted every max_episode_steps like the env)
+ * ratio = env steps / raw, both per second of process CPU time: the wrapper's efficiency
+ *         (target ≥ 90 %); CPU time keeps other processes' load out of the ratio
+ * ```
+ * Raw and env runs alternate 4 times (each a quarter of the row's seconds) and each reports its
+ * best run, so load drift hits both.
  *
  * ```sh
  * npx -y deno@2.9.6 run -A bench/envs.ts [--seconds 2] [--filter Pendulum]
@@ -14,6 +22,7 @@
 import process from "node:process";
 import { Rng } from "../lib/rng.ts";
 import { loadMujoco } from "../envs/mujoco.ts";
+import { MujocoEnv } from "../envs/mujoco_env.ts";
 import { makeEnv } from "../envs/registry.ts";
 import { VectorEnv } from "../envs/vector.ts";
 import { MessageVectorEnv, WorkerVectorEnv } from "../envs/worker_vector.ts";
@@ -38,59 +47,54 @@ export const cases: BenchCase[] = [
   { env: "HalfCheetah-v5", n: 1, backend: "single" },
   { env: "HalfCheetah-v5", n: 16, backend: "inline" },
   { env: "HalfCheetah-v5", n: 16, backend: "workers", workers: 2 },
+  { env: "Hopper-v5", n: 1, backend: "single" },
+  { env: "Hopper-v5", n: 16, backend: "inline" },
+  { env: "Hopper-v5", n: 16, backend: "workers", workers: 2 },
+  { env: "Walker2d-v5", n: 1, backend: "single" },
+  { env: "Walker2d-v5", n: 16, backend: "inline" },
+  { env: "Walker2d-v5", n: 16, backend: "workers", workers: 2 },
+  { env: "Swimmer-v5", n: 1, backend: "single" },
+  { env: "Swimmer-v5", n: 16, backend: "inline" },
+  { env: "Swimmer-v5", n: 16, backend: "workers", workers: 2 },
+  { env: "InvertedPendulum-v5", n: 1, backend: "single" },
+  { env: "InvertedPendulum-v5", n: 16, backend: "inline" },
+  { env: "InvertedPendulum-v5", n: 16, backend: "workers", workers: 2 },
+  { env: "InvertedDoublePendulum-v5", n: 1, backend: "single" },
+  { env: "InvertedDoublePendulum-v5", n: 16, backend: "inline" },
+  { env: "InvertedDoublePendulum-v5", n: 16, backend: "workers", workers: 2 },
   { env: "Ant-v5", n: 1, backend: "single" },
+  { env: "Ant-v5", n: 16, backend: "inline" },
   { env: "Reacher-v5", n: 1, backend: "single" },
+  { env: "Reacher-v5", n: 16, backend: "inline" },
   { env: "Pusher-v5", n: 1, backend: "single" },
+  { env: "Pusher-v5", n: 16, backend: "inline" },
   { env: "Humanoid-v5", n: 1, backend: "single" },
+  { env: "Humanoid-v5", n: 16, backend: "inline" },
   { env: "HumanoidStandup-v5", n: 1, backend: "single" },
+  { env: "HumanoidStandup-v5", n: 16, backend: "inline" },
 ];
-
-/** The physics of one env step: MJCF file under envs/, frame_skip, mj_rnePostConstraint. */
-const PHYSICS: Record<string, [file: string, frameSkip: number, rne: boolean]> = {
-  "HalfCheetah-v5": ["halfcheetah.xml", 5, false],
-  "Hopper-v5": ["hopper.xml", 4, false],
-  "Walker2d-v5": ["walker2d.xml", 4, false],
-  "Swimmer-v5": ["swimmer.xml", 4, false],
-  "InvertedPendulum-v5": ["inverted_pendulum.xml", 2, false],
-  "InvertedDoublePendulum-v5": ["inverted_double_pendulum.xml", 5, false],
-  "Ant-v5": ["ant.xml", 5, true],
-  "Reacher-v5": ["reacher.xml", 2, false],
-  "Pusher-v5": ["pusher.xml", 5, false],
-  "Humanoid-v5": ["humanoid.xml", 5, true],
-  "HumanoidStandup-v5": ["humanoidstandup.xml", 5, true],
-};
 
 /** A measured row. */
 export interface BenchResult extends BenchCase {
   stepsPerSec: number;
   usPerCall: number;
-  /** Env steps per CPU second (single MuJoCo rows). */
-  envCpu?: number;
-  /** Bare physics of one env step per CPU second, in the same run (single MuJoCo rows). */
-  rawCpu?: number;
-}
-
-/** Runs `call` repeatedly for about `seconds` (after a short warm-up); returns calls per second. */
-async function timeCalls(call: () => unknown, seconds: number): Promise<number> {
-  return (await timeCallsCpu(call, seconds)).wall;
+  /**
+   * Single MuJoCo env only: env steps per second of process CPU time, for the env and for the bare
+   * `mj_step × frame_skip` loop (robust to other processes loading the machine).
+   */
+  cpu?: { env: number; raw: number };
 }
 
 /**
- * As {@link timeCalls}, also returning calls per second of this process's CPU time (user +
- * system), which other processes' load on a shared machine disturbs far less than wall time.
+ * Runs `call` repeatedly for about `seconds` (after a short warm-up); returns calls per wall-clock
+ * second and per second of this process's CPU time (user + system, all threads).
  */
-async function timeCallsCpu(
+async function timeCalls(
   call: () => unknown,
   seconds: number,
 ): Promise<{ wall: number; cpu: number }> {
-  const warm = process.cpuUsage();
-  const warmUs = Math.min(300e3, seconds * 250e3); // warm up for this much CPU time
-  let n = 0;
-  do {
-    for (let k = 0; k < 16; k++) await call();
-    const { user, system } = process.cpuUsage(warm);
-    if (user + system >= warmUs) break;
-  } while (++n < 1e6);
+  const warmUntil = performance.now() + Math.min(300, seconds * 250);
+  while (performance.now() < warmUntil) await call();
   let calls = 0;
   const cpu0 = process.cpuUsage();
   const start = performance.now();
@@ -99,47 +103,9 @@ async function timeCallsCpu(
     for (let k = 0; k < 16; k++) await call();
     calls += 16;
   }
-  const wall = calls / ((performance.now() - start) / 1000);
-  const { user, system } = process.cpuUsage(cpu0); // µs
-  return { wall, cpu: calls / ((user + system) / 1e6) };
-}
-
-/**
- * The bare physics of one env step on its own MjData: ctrl = a, `mj_step` × frame_skip, then
- * `mj_rnePostConstraint` if the env runs it. Each block starts from the env's state (`sync`), and
- * `mj_resetData` + `mj_forward` runs every `episodeLength()` steps, so the states visited
- * resemble the env's.
- */
-async function rawPhysics(id: string, a: Float32Array, episodeLength: () => number) {
-  const [file, frameSkip, rne] = PHYSICS[id];
-  const mj = await loadMujoco();
-  const xml = await Deno.readTextFile(new URL(`../envs/${file}`, import.meta.url));
-  const model = mj.MjModel.from_xml_string(xml);
-  const data = new mj.MjData(model);
-  let t = 0;
-  const reset = () => {
-    mj.mj_resetData(model, data);
-    (data.ctrl as Float64Array).set(a);
-    mj.mj_forward(model, data);
-    t = 0;
-  };
-  reset();
-  const sig = mj.mjtState.mjSTATE_INTEGRATION.value;
-  const size = mj.mj_stateSize(model, sig);
-  return {
-    /** Continue from an env's `getState()`: its MuJoCo block starts at nq + nv + 1. */
-    sync: (state: Float64Array) => {
-      const from = model.nq + model.nv + 1;
-      mj.mj_setState(model, data, state.slice(from, from + size) as unknown as number[], sig);
-      mj.mj_forward(model, data);
-    },
-    step: () => {
-      for (let k = 0; k < frameSkip; k++) mj.mj_step(model, data);
-      if (rne) mj.mj_rnePostConstraint(model, data);
-      if (++t >= episodeLength()) reset();
-    },
-    close: () => (data.delete(), model.delete()),
-  };
+  const wall = (performance.now() - start) / 1000;
+  const cpu = process.cpuUsage(cpu0);
+  return { wall: calls / wall, cpu: calls / ((cpu.user + cpu.system) / 1e6) };
 }
 
 /** Measures one case. Actions are fixed uniform draws in the action space. */
@@ -154,39 +120,27 @@ export async function runCase(
     const env = await makeEnv(c.env, c.envOptions);
     const a = new Float32Array(env.actionSpace.low.length);
     a.forEach((_, j) => a[j] = rng.uniform(env.actionSpace.low[j], env.actionSpace.high[j]));
-    env.reset({ seed: 0 });
-    let steps = 0;
-    let episodes = 1;
-    const step = () => {
-      steps++;
-      const r = env.step(a);
-      if (r.terminated || r.truncated) {
-        episodes++;
-        env.reset();
-      }
+    const timeEnv = (s: number) => {
+      env.reset({ seed: 0 });
+      return timeCalls(() => {
+        if (env.step(a).truncated) env.reset({ seed: 0 });
+      }, s);
     };
-    if (!PHYSICS[c.env]) rate = await timeCalls(step, seconds);
-    else {
-      // Alternate env and raw blocks; each raw block continues from the env's state and resets
-      // as often as the env's episodes ended.
-      const raw = await rawPhysics(c.env, a, () => Math.max(1, Math.round(steps / episodes)));
-      let envWall = 0;
-      let envCpu = 0;
-      let rawCpu = 0;
-      for (let k = 0; k < 5; k++) {
-        // Best of 5 alternating blocks: the JIT warms up over the first ones, and load spikes
-        // only ever slow a block down.
-        const e = await timeCallsCpu(step, seconds / 10);
-        envWall = Math.max(envWall, e.wall);
-        envCpu = Math.max(envCpu, e.cpu);
-        raw.sync(env.getState());
-        rawCpu = Math.max(rawCpu, (await timeCallsCpu(raw.step, seconds / 10)).cpu);
+    let cpu: { env: number; raw: number } | undefined;
+    if (env instanceof MujocoEnv) {
+      const raws = [];
+      const envs = [];
+      for (let k = 0; k < 4; k++) {
+        raws.push(await rawLoop(env, a, seconds / 4));
+        envs.push(await timeEnv(seconds / 4));
       }
-      raw.close();
-      env.close();
-      return { ...c, stepsPerSec: envWall, usPerCall: 1e6 / envWall, envCpu, rawCpu };
+      rate = Math.max(...envs.map((r) => r.wall));
+      cpu = { env: Math.max(...envs.map((r) => r.cpu)), raw: Math.max(...raws.map((r) => r.cpu)) };
+    } else {
+      rate = (await timeEnv(seconds)).wall;
     }
     env.close();
+    return { ...c, stepsPerSec: rate, usPerCall: 1e6 / rate, cpu };
   } else {
     const opts = { workers: c.workers, envOptions: c.envOptions };
     const venv = c.backend === "inline"
@@ -202,17 +156,53 @@ export async function runCase(
     const d = low.length;
     const actions = new Float32Array(c.n * d).map((_, k) => rng.uniform(low[k % d], high[k % d]));
     await venv.reset({ seed: 0 });
-    rate = await timeCalls(() => venv.step(actions), seconds);
+    rate = (await timeCalls(() => venv.step(actions), seconds)).wall;
     await venv.close();
   }
   return { ...c, stepsPerSec: rate * c.n, usPerCall: 1e6 / rate };
 }
 
+/**
+ * Times `ctrl = a; mj_step × frame_skip` on a bare MjData of `env`'s model, from `env`'s seed-0
+ * reset state and restarted every `maxEpisodeSteps` calls; returns calls (env steps) per second.
+ */
+async function rawLoop(
+  env: MujocoEnv,
+  a: Float32Array,
+  seconds: number,
+): Promise<{ wall: number; cpu: number }> {
+  const mj = await loadMujoco();
+  const model = env.model;
+  const data = new mj.MjData(model);
+  env.reset({ seed: 0 });
+  const start = env.getState();
+  const [nq, nv, k] = [model.nq, model.nv, env.frameSkip];
+  let qpos: Float64Array = data.qpos;
+  let qvel: Float64Array = data.qvel;
+  let ctrl: Float64Array = data.ctrl;
+  const restart = () => {
+    mj.mj_resetData(model, data);
+    if (qpos.length === 0) [qpos, qvel, ctrl] = [data.qpos, data.qvel, data.ctrl];
+    qpos.set(start.subarray(0, nq));
+    qvel.set(start.subarray(nq, nq + nv));
+    mj.mj_forward(model, data);
+  };
+  let t = 0;
+  try {
+    return await timeCalls(() => {
+      if (t++ % env.maxEpisodeSteps === 0) restart();
+      ctrl.set(a);
+      for (let j = 0; j < k; j++) mj.mj_step(model, data);
+    }, seconds);
+  } finally {
+    data.delete();
+  }
+}
+
 /** Formats results as a Markdown table. */
 export function formatTable(rows: BenchResult[]): string {
-  const cpu = (x?: number) => x ? Math.round(x).toLocaleString("en-US") : "-";
   const lines = [
-    "| env | N | backend | workers | env steps/s | µs per call | env steps/CPU-s | raw physics steps/CPU-s | env / raw |",
+    "| env | N | backend | workers | env steps/s | µs per call | env steps per CPU s | raw mj_step × k per CPU s | env / raw |",
     "|---|---:|---|---:|---:|---:|---:|---:|---:|",
   ];
   for (const r of rows) {
@@ -221,12 +211,14 @@ export function formatTable(rows: BenchResult[]): string {
       : r.backend === "message"
       ? "workers (postMessage)"
       : r.backend;
+    const fmt = (x: number) => Math.round(x).toLocaleString("en-US");
+    const raw = r.cpu === undefined
+      ? "- | - | -"
+      : `${fmt(r.cpu.env)} | ${fmt(r.cpu.raw)} | ${(100 * r.cpu.env / r.cpu.raw).toFixed(0)} %`;
     lines.push(
-      `| ${r.env} | ${r.n} | ${backend} | ${r.workers ?? "-"} | ${
-        Math.round(r.stepsPerSec).toLocaleString("en-US")
-      } | ${r.usPerCall.toFixed(1)} | ${cpu(r.envCpu)} | ${cpu(r.rawCpu)} | ${
-        r.envCpu && r.rawCpu ? (r.envCpu / r.rawCpu).toFixed(2) : "-"
-      } |`,
+      `| ${r.env} | ${r.n} | ${backend} | ${r.workers ?? "-"} | ${fmt(r.stepsPerSec)} | ${
+        r.usPerCall.toFixed(1)
+      } | ${raw} |`,
     );
   }
   return lines.join("\n");

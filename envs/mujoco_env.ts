@@ -157,8 +157,9 @@ export abstract class MujocoEnv implements Env {
   readonly dt: number;
   readonly frameSkip: number;
   readonly maxEpisodeSteps: number;
+  /** The compiled model, shared by every env of this id (owned by the process-wide cache). */
+  readonly model: MjModel;
   protected readonly mj: Mujoco;
-  protected readonly model: MjModel;
   protected readonly data: MjData;
   protected readonly nq: number;
   protected readonly nv: number;
