@@ -60,31 +60,31 @@ const compiled = new Map<string, Promise<MujocoModel>>();
  * strictEqual(m.timestep, 0.01);
  * ```
  */
-export function loadModel(url: URL, dims: ModelDims): Promise<MujocoModel> {
+export async function loadModel(url: URL, dims: ModelDims): Promise<MujocoModel> {
   const key = url.href;
   let p = compiled.get(key);
   if (!p) {
-    p = compileModel(url, dims).catch((err) => {
+    p = compileModel(url).catch((err) => {
       compiled.delete(key);
       throw err;
     });
     compiled.set(key, p);
   }
-  return p;
+  const m = await p;
+  const { nq, nv, nu } = m.model;
+  if (nq !== dims.nq || nv !== dims.nv || nu !== dims.nu) {
+    throw new Error(
+      `loadModel: ${url} compiled to nq=${nq}, nv=${nv}, nu=${nu}, expected nq=${dims.nq}, nv=${dims.nv}, nu=${dims.nu}`,
+    );
+  }
+  return m;
 }
 
-async function compileModel(url: URL, dims: ModelDims): Promise<MujocoModel> {
+async function compileModel(url: URL): Promise<MujocoModel> {
   const mj = await loadMujoco();
   const res = await fetch(url);
   if (!res.ok) throw new Error(`loadModel: could not read ${url}: HTTP ${res.status}`);
   const model = mj.MjModel.from_xml_string(await res.text());
-  if (model.nq !== dims.nq || model.nv !== dims.nv || model.nu !== dims.nu) {
-    const got = `nq=${model.nq}, nv=${model.nv}, nu=${model.nu}`;
-    model.delete();
-    throw new Error(
-      `loadModel: ${url} compiled to ${got}, expected nq=${dims.nq}, nv=${dims.nv}, nu=${dims.nu}`,
-    );
-  }
   const opt = model.opt; // a handle onto the model's mjOption: delete the handle, not the model
   const timestep = opt.timestep;
   opt.delete();
@@ -134,14 +134,16 @@ export interface MujocoEnvSpec {
 /** Deletes the MjData of envs that were dropped without `close()`. */
 const orphans = new FinalizationRegistry<{ delete(): void }>((handle) => handle.delete());
 
-/** "[−1, 1]^6" when every bound is equal, else the per-element low and high arrays. */
+/** "[-1, 1]^6" (or "[-3, 3]" for one element) when all bounds agree, else both arrays. */
 function formatBox(box: Box): string {
   const { low, high } = box;
   const same = low.every((v) => v === low[0]) && high.every((v) => v === high[0]);
   const f = (v: number) => Number(v.toPrecision(7)); // float32 bounds: 0.4, not 0.4000000059604645
-  return same
-    ? `[${f(low[0])}, ${f(high[0])}]^${low.length}`
-    : `low [${Array.from(low, f).join(", ")}], high [${Array.from(high, f).join(", ")}]`;
+  if (!same) {
+    return `low [${Array.from(low, f).join(", ")}], high [${Array.from(high, f).join(", ")}]`;
+  }
+  const box = `[${f(low[0])}, ${f(high[0])}]`;
+  return low.length === 1 ? box : `${box}^${low.length}`;
 }
 
 /**

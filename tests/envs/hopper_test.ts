@@ -35,6 +35,7 @@ Deno.test("Hopper-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6 r
     sum: 11.29248173,
     steps: 10,
     obs: [1.2238389, 0.017267455, 0.0017402732],
+    spaces: { obs: 11, low: -1, high: 1, d: 3 },
   });
 });
 

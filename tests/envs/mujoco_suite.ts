@@ -26,13 +26,20 @@ export interface Golden {
   /** Steps run: 10, or the step that terminated. */
   steps: number;
   obs: [number, number, number];
+  /** The observation size and the action box [low, high]^d of the env. */
+  spaces: { obs: number; low: number; high: number; d: number };
 }
 
 /** Runs the golden protocol; asserts ≤ `tol` relative error and returns the largest error. */
 export async function checkGolden(make: Make, g: Golden, tol = 1e-6): Promise<number> {
   const env = await make({ resetNoiseScale: 0 });
   try {
-    env.reset({ seed: 0 });
+    const { obs, low, high, d } = g.spaces;
+    deepStrictEqual(env.observationSpace.shape, [obs]);
+    strictEqual(env.reset({ seed: 0 }).obs.length, obs);
+    deepStrictEqual(env.actionSpace.shape, [d]);
+    deepStrictEqual(env.actionSpace.low, new Float32Array(d).fill(low));
+    deepStrictEqual(env.actionSpace.high, new Float32Array(d).fill(high));
     const a = env.actionSpace.high.map((h) => 0.5 * h);
     const rs: StepResult[] = [];
     for (let t = 0; t < 10; t++) {

@@ -38,6 +38,7 @@ Deno.test("Swimmer-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6 
     sum: 1.38104292,
     steps: 10,
     obs: [-0.47699559, 0.47446651, 0.48480848],
+    spaces: { obs: 8, low: -1, high: 1, d: 2 },
   });
 });
 

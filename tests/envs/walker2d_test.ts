@@ -48,6 +48,7 @@ Deno.test("Walker2d-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6
     sum: 10.47534032,
     steps: 10,
     obs: [1.2028791, -0.0046789257, 0.012489172],
+    spaces: { obs: 17, low: -1, high: 1, d: 6 },
   });
 });
 
