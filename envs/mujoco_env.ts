@@ -142,8 +142,8 @@ function formatBox(box: Box): string {
   if (!same) {
     return `low [${Array.from(low, f).join(", ")}], high [${Array.from(high, f).join(", ")}]`;
   }
-  const box = `[${f(low[0])}, ${f(high[0])}]`;
-  return low.length === 1 ? box : `${box}^${low.length}`;
+  const pair = `[${f(low[0])}, ${f(high[0])}]`;
+  return low.length === 1 ? pair : `${pair}^${low.length}`;
 }
 
 /**

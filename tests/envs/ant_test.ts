@@ -53,6 +53,7 @@ Deno.test("Ant-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-7 rela
     r1: 0.007822545943,
     sum: -0.9517844252,
     steps: 10,
+    spaces: { obs: 105, low: -1, high: 1, d: 8 },
     obs: [0.52204376, 0.98454974, 0.024153984],
   }, 1e-7);
 });

@@ -116,12 +116,14 @@ Deno.test("Humanoid-v5 and HumanoidStandup-v5 golden numbers (envs-suite.md) to 
     r1: 4.932009476,
     sum: 49.31992104,
     steps: 10,
+    spaces: { obs: 348, low: -0.4, high: 0.4, d: 17 },
     obs: [1.2676895, 0.95934294, -0.038754908],
   }, 1e-7);
   await checkGolden(makeHumanoidStandup as Make, {
     r1: 36.52984427,
     sum: 332.4723573,
     steps: 10,
+    spaces: { obs: 348, low: -0.4, high: 0.4, d: 17 },
     obs: [0.091430485, 0.98777086, -0.084637632],
   }, 1e-7);
 });

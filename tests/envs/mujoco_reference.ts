@@ -6,7 +6,7 @@
  *
  * @module
  */
-import { ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import type { MjData } from "../../envs/mujoco.ts";
 import type { MujocoModel } from "../../envs/mujoco_env.ts";
 import type { Env, StepResult } from "../../envs/types.ts";
@@ -46,7 +46,11 @@ export function referenceStep(
  * relative error after asserting each is ≤ `tol`.
  */
 export function checkGoldenFromState(env: Env, qpos0: Float64Array, g: Golden, tol = 1e-6): number {
-  env.reset({ seed: 0 });
+  const { obs, low, high, d } = g.spaces;
+  deepStrictEqual(env.observationSpace.shape, [obs]);
+  deepStrictEqual(env.actionSpace.low, new Float32Array(d).fill(low));
+  deepStrictEqual(env.actionSpace.high, new Float32Array(d).fill(high));
+  strictEqual(env.reset({ seed: 0 }).obs.length, obs);
   const s = env.getState();
   s.set(qpos0, 0);
   s.fill(0, qpos0.length, 2 * qpos0.length); // nv = nq for both

@@ -62,6 +62,7 @@ Deno.test("Pusher-v5 golden numbers: noiseless start, a = 0.5·high for 10 steps
       r1: -1.106513803,
       sum: -10.84605311,
       steps: 10,
+      spaces: { obs: 23, low: -2, high: 2, d: 7 },
       obs: [0.11460015, 0.16139661, 1.732672],
     });
     ok(err < 1e-7, `worst golden error ${err}`);

@@ -44,6 +44,7 @@ Deno.test("Reacher-v5 golden numbers: noiseless start, a = 0.5·high for 10 step
       r1: -0.6529251324,
       sum: -7.380529742,
       steps: 10,
+      spaces: { obs: 10, low: -1, high: 1, d: 2 },
       obs: [-0.29566523, -0.29661285, 0.95529162],
     });
     ok(err < 1e-7, `worst golden error ${err}`);
