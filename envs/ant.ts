@@ -26,6 +26,7 @@ import {
   checkFinite,
   checkMaxSteps,
   checkRange,
+  definedOnly,
   loadModel,
   type MujocoModel,
 } from "./mujoco_env.ts";
@@ -98,7 +99,7 @@ export async function makeAnt(options: AntOptions = {}): Promise<Env> {
     includeCfrcExtInObservation: true,
     maxEpisodeSteps: 1000,
     rng: new Rng(0),
-    ...options,
+    ...definedOnly(options),
   };
   const { forwardRewardWeight, ctrlCostWeight, contactCostWeight, healthyReward } = o;
   checkFinite("makeAnt", {

@@ -33,6 +33,7 @@ import {
   checkFinite,
   checkMaxSteps,
   checkRange,
+  definedOnly,
   loadModel,
   MujocoEnv,
   type MujocoEnvSpec,
@@ -119,12 +120,15 @@ function obsSize(f: Required<HumanoidObsOptions>): number {
     (f.includeQfrcActuatorInObservation ? 17 : 0) + (f.includeCfrcExtInObservation ? rows * 6 : 0);
 }
 
-function spec(id: string, model: MujocoModel, o: Required<CommonOptions>): MujocoEnvSpec {
-  checkFinite(`make${id.split("-")[0]}`, {
-    ctrlCostWeight: o.ctrlCostWeight,
-    resetNoiseScale: o.resetNoiseScale,
-  });
-  checkMaxSteps(`make${id.split("-")[0]}`, o.maxEpisodeSteps);
+/** Checks the shared options (errors name `fn`) and builds the base's spec. */
+function spec(
+  fn: string,
+  id: string,
+  model: MujocoModel,
+  o: Required<CommonOptions>,
+): MujocoEnvSpec {
+  checkFinite(fn, { ctrlCostWeight: o.ctrlCostWeight, resetNoiseScale: o.resetNoiseScale });
+  checkMaxSteps(fn, o.maxEpisodeSteps);
   return {
     id,
     model,
@@ -167,14 +171,14 @@ export async function makeHumanoid(options: HumanoidOptions = {}): Promise<Env> 
     terminateWhenUnhealthy: true,
     healthyZRange: [1.0, 2.0],
     ...OBS_DEFAULTS,
-    ...options,
+    ...definedOnly(options),
   };
   const { forwardRewardWeight, contactCostWeight, healthyReward } = o;
   checkFinite("makeHumanoid", { forwardRewardWeight, contactCostWeight, healthyReward });
   checkRange("makeHumanoid", "contactCostRange", o.contactCostRange);
   checkRange("makeHumanoid", "healthyZRange", o.healthyZRange);
   const model = await loadHumanoidModel();
-  return new Humanoid(spec("Humanoid-v5", model, o), o);
+  return new Humanoid(spec("makeHumanoid", "Humanoid-v5", model, o), o);
 }
 
 /**
@@ -201,12 +205,16 @@ export async function makeHumanoidStandup(options: HumanoidStandupOptions = {}):
     impactCostWeight: 5e-7,
     impactCostRange: [-Infinity, 10],
     ...OBS_DEFAULTS,
-    ...options,
+    ...definedOnly(options),
   };
   checkFinite("makeHumanoidStandup", { impactCostWeight: o.impactCostWeight });
   checkRange("makeHumanoidStandup", "impactCostRange", o.impactCostRange);
   const model = await loadHumanoidStandupModel();
-  return new HumanoidStandup(spec("HumanoidStandup-v5", model, o), o, model.timestep);
+  return new HumanoidStandup(
+    spec("makeHumanoidStandup", "HumanoidStandup-v5", model, o),
+    o,
+    model.timestep,
+  );
 }
 
 /**

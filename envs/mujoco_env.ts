@@ -113,6 +113,11 @@ export function checkRange(fn: string, name: string, range: readonly number[]): 
   }
 }
 
+/** The entries of `o` that are not undefined: spread over defaults, `{ x: undefined }` keeps x's. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** What every MuJoCo env is built from; the env file fills it from its options. */
 export interface MujocoEnvSpec {
   id: string;

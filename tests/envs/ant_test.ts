@@ -186,6 +186,11 @@ Deno.test("Ant-v5 truncates at 1000 steps; bad actions name the bounds; worker b
 });
 
 Deno.test("Ant-v5 observation flags: 105 by default, 27 without cfrc_ext, 107 with x and y", async () => {
+  // An option given as undefined keeps its default (as a destructuring default would).
+  const u = await makeAnt({ healthyZRange: undefined, rng: undefined });
+  strictEqual(u.reset({ seed: 0 }).obs.length, 105);
+  strictEqual(u.step(new Float32Array(8)).terminated, false);
+  u.close();
   for (
     const [opts, size] of [
       [{}, 105],
