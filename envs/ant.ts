@@ -102,13 +102,8 @@ export async function makeAnt(options: AntOptions = {}): Promise<Env> {
     ...definedOnly(options),
   };
   const { forwardRewardWeight, ctrlCostWeight, contactCostWeight, healthyReward } = o;
-  checkFinite("makeAnt", {
-    forwardRewardWeight,
-    ctrlCostWeight,
-    contactCostWeight,
-    healthyReward,
-    resetNoiseScale: o.resetNoiseScale,
-  });
+  const weights = { forwardRewardWeight, ctrlCostWeight, contactCostWeight, healthyReward };
+  checkFinite("makeAnt", { ...weights, resetNoiseScale: o.resetNoiseScale });
   checkRange("makeAnt", "healthyZRange", o.healthyZRange);
   checkRange("makeAnt", "contactForceRange", o.contactForceRange);
   checkMaxSteps("makeAnt", o.maxEpisodeSteps);

@@ -121,17 +121,12 @@ function obsSize(f: Required<HumanoidObsOptions>): number {
 }
 
 /** Checks the shared options (errors name `fn`) and builds the base's spec. */
-function spec(
-  fn: string,
-  id: string,
-  model: MujocoModel,
-  o: Required<CommonOptions>,
-): MujocoEnvSpec {
+function spec(fn: string, id: string, m: MujocoModel, o: Required<CommonOptions>): MujocoEnvSpec {
   checkFinite(fn, { ctrlCostWeight: o.ctrlCostWeight, resetNoiseScale: o.resetNoiseScale });
   checkMaxSteps(fn, o.maxEpisodeSteps);
   return {
     id,
-    model,
+    model: m,
     frameSkip: 5,
     obsSize: obsSize(o),
     maxEpisodeSteps: o.maxEpisodeSteps,
