@@ -113,6 +113,11 @@ export function checkRange(fn: string, name: string, range: readonly number[]): 
   }
 }
 
+/** The entries of `o` that are not undefined: spread over defaults, `{ x: undefined }` keeps x's. */
+export function definedOnly<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
+}
+
 /** What every MuJoCo env is built from; the env file fills it from its options. */
 export interface MujocoEnvSpec {
   id: string;
@@ -138,8 +143,12 @@ const orphans = new FinalizationRegistry<{ delete(): void }>((handle) => handle.
 function formatBox(box: Box): string {
   const { low, high } = box;
   const same = low.every((v) => v === low[0]) && high.every((v) => v === high[0]);
-  if (!same) return `low [${low.join(", ")}], high [${high.join(", ")}]`;
-  return low.length === 1 ? `[${low[0]}, ${high[0]}]` : `[${low[0]}, ${high[0]}]^${low.length}`;
+  const f = (v: number) => Number(v.toPrecision(7)); // float32 bounds: 0.4, not 0.4000000059604645
+  if (!same) {
+    return `low [${Array.from(low, f).join(", ")}], high [${Array.from(high, f).join(", ")}]`;
+  }
+  const pair = `[${f(low[0])}, ${f(high[0])}]`;
+  return low.length === 1 ? pair : `${pair}^${low.length}`;
 }
 
 /**

@@ -53,6 +53,31 @@ const entries = {
     make: async (o) =>
       (await import("./inverted_double_pendulum.ts")).makeInvertedDoublePendulum(o),
   },
+  "Ant-v5": {
+    description:
+      "quadruped runs forward; obs 105 (incl. contact forces), action [-1, 1]^8, 1000 steps, threshold 6000",
+    make: async (o) => (await import("./ant.ts")).makeAnt(o),
+  },
+  "Reacher-v5": {
+    description:
+      "2-link arm reaches a random target; obs 10, action [-1, 1]^2, 50 steps, threshold -3.75",
+    make: async (o) => (await import("./reacher.ts")).makeReacher(o),
+  },
+  "Pusher-v5": {
+    description:
+      "7-joint arm pushes a cylinder to a goal; obs 23, action [-2, 2]^7, 100 steps, threshold 0",
+    make: async (o) => (await import("./pusher.ts")).makePusher(o),
+  },
+  "Humanoid-v5": {
+    description:
+      "3-D humanoid walks forward; obs 348, action [-0.4, 0.4]^17, 1000 steps, no threshold",
+    make: async (o) => (await import("./humanoid.ts")).makeHumanoid(o),
+  },
+  "HumanoidStandup-v5": {
+    description:
+      "3-D humanoid stands up from the floor; obs 348, action [-0.4, 0.4]^17, 1000 steps, no threshold",
+    make: async (o) => (await import("./humanoid.ts")).makeHumanoidStandup(o),
+  },
 } satisfies Record<string, Entry>;
 
 /** One of {@link envIds}. */

@@ -200,7 +200,15 @@ export async function checkTruncation(make: Make): Promise<void> {
  * Wrong lengths and non-finite entries throw, naming the env and its action space, and leave the
  * state unchanged; calls before reset and after close throw; bad options are refused.
  */
-export async function checkBadActions(make: Make, id: string, space: string): Promise<void> {
+export async function checkBadActions(
+  make: Make,
+  id: string,
+  space: string,
+  badOption: [Record<string, number>, RegExp] = [
+    { resetNoiseScale: NaN },
+    /resetNoiseScale is NaN, expected a finite number/,
+  ],
+): Promise<void> {
   const env = await make();
   const d = env.actionSpace.low.length;
   throws(() => env.step(new Float32Array(d)), new RegExp(`${id}\\.step: called before reset`));
@@ -224,7 +232,7 @@ export async function checkBadActions(make: Make, id: string, space: string): Pr
   for (
     const [opts, re] of [
       [{ maxEpisodeSteps: 0 }, /maxEpisodeSteps is 0, expected a positive integer/],
-      [{ resetNoiseScale: NaN }, /resetNoiseScale is NaN, expected a finite number/],
+      badOption,
     ] as const
   ) {
     let err: unknown;
