@@ -10,7 +10,7 @@ import { Rng } from "../../lib/rng.ts";
 import type { MujocoModel } from "../../envs/mujoco_env.ts";
 import type { Env, StepResult } from "../../envs/types.ts";
 import { VectorEnv } from "../../envs/vector.ts";
-import { WorkerVectorEnv } from "../../envs/worker_vector.ts";
+import { WorkerVectorEnv } from "../../envs/worker_pool.ts";
 import { makeEnv } from "../../envs/registry.ts";
 
 /** Makes an env of the kind under test with options. */
