@@ -12,11 +12,12 @@
  * ```
  *
  * Sides: ours written with lib/ops.ts directly (`ours/ops`), ours through `GaussianMlpPolicy` and
- * its fused log-probability (`ours/policy`), and the same step in tfjs-core on the pure-JS `cpu`
- * backend and on the `wasm` backend (SIMD). All start from the same weights and data, and the bench
+ * its fused log-probability (`ours/policy`), each on every product backend of `--backends`
+ * (lib/backend.ts: `ts`, `wasm`), and the same step in tfjs-core on the pure-JS `cpu` backend and on
+ * its `wasm` backend (SIMD). All start from the same weights and data, and the bench
  * fails unless every side reports the same loss at step 1 and at step 2 (after one Adam update).
  *
- * Usage: `deno task bench [--batch 64,4096] [--peers cpu,wasm] [--budget 3] [--iters 30]`
+ * Usage: `deno task bench [--batch 64,4096] [--backends ts,wasm] [--peers cpu,wasm] [--threads 1,2]`
  *
  * @module
  */
@@ -39,6 +40,7 @@ import {
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { Rng } from "../lib/rng.ts";
 import { Tensor } from "../lib/tensor.ts";
+import { type BackendName, setBackend } from "../lib/backend.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import {
   type InitParams,
@@ -58,6 +60,10 @@ export interface BenchConfig {
   batches: number[];
   /** tfjs backends to compare with. `--peers cpu,wasm` (`--peers none` for ours only) */
   peers: PeerBackend[];
+  /** Our product backends. `--backends ts,wasm` */
+  backends: BackendName[];
+  /** Thread counts for ours/policy (1 always runs ours/ops too). `--threads 1,2` */
+  threads: number[];
   /** Seconds of timed steps per side, batch and round (at least `minIters` steps). `--budget 3` */
   budget: number;
   /** Most timed steps per side and batch. `--iters 30` */
@@ -77,6 +83,8 @@ export interface BenchConfig {
 const DEFAULTS: BenchConfig = {
   batches: [64, 4096],
   peers: ["cpu", "wasm"],
+  backends: ["ts", "wasm"],
+  threads: [1, 2],
   budget: 3,
   iters: 30,
   minIters: 5,
@@ -247,6 +255,7 @@ function parseArgs(args: string[]): BenchConfig {
     else if (flag === "--help") {
       console.log(
         `deno task bench [flags]\n  --batch 64,4096   batch sizes B\n  --peers cpu,wasm  tfjs backends (or none)\n` +
+          `  --backends ts,wasm  our product backends\n  --threads 1,2     thread counts for ours/policy\n` +
           `  --budget 3        seconds of timed steps per side\n  --iters 30        most timed steps\n` +
           `  --min-iters 5     fewest timed steps\n  --warmup 3        untimed steps (≥ 2)\n` +
           `  --rounds 2        rounds over all sides (interleaves them in time)\n` +
@@ -267,17 +276,18 @@ export async function main(args: string[]): Promise<BenchRow[]> {
   const notes: string[] = [];
   for (const B of cfg.batches) {
     const { data, init } = makeData(B, cfg.seed);
+    /** A side of ours on product backend `be` and `threads` threads. */
+    const ours = (be: BackendName, threads: number, make: () => Side) => async () => {
+      setBackend(be);
+      await startThreads(threads);
+      const side = make(), suffix = threads > 1 ? `-${threads}threads` : "";
+      return { ...side, name: `${side.name}${suffix} [${be}]`, dispose: stopThreads };
+    };
     const sides: (() => Promise<Side>)[] = [
-      () => Promise.resolve(opsSide(data, init)),
-      () => Promise.resolve(policySide(data, init, cfg.seed)),
-      async () => { // the same policy step with matmuls split over both cores (lib/threads.ts)
-        await startThreads(2);
-        return {
-          ...policySide(data, init, cfg.seed),
-          name: "ours/policy-2threads",
-          dispose: stopThreads,
-        };
-      },
+      ...cfg.backends.flatMap((be) => [
+        ours(be, 1, () => opsSide(data, init)),
+        ...cfg.threads.map((t) => ours(be, t, () => policySide(data, init, cfg.seed))),
+      ]),
       ...cfg.peers.map((backend) => async () => {
         await useBackend(backend);
         let label = `tfjs/${backend}`;
@@ -315,14 +325,15 @@ export async function main(args: string[]): Promise<BenchRow[]> {
       row.msPerStep = median(ts);
       row.steps = ts.length;
     }
-    if (cfg.profile) {
+    for (const be of cfg.profile ? cfg.backends : []) {
+      setBackend(be);
       for (const side of [opsSide(data, init), policySide(data, init, cfg.seed)]) {
         for (let i = 0; i < cfg.warmup; i++) side.step();
         const ph: [number, number, number][] = [];
         for (let i = 0; i < Math.max(cfg.minIters, 3); i++) ph.push(side.phases!());
         const [f, b, a] = [0, 1, 2].map((k) => median(ph.map((p) => p[k])));
         notes.push(
-          `B=${B} ${side.name}: forward ${f.toFixed(2)} ms, backward ${b.toFixed(2)} ms, ` +
+          `B=${B} ${side.name} [${be}]: forward ${f.toFixed(2)} ms, backward ${b.toFixed(2)} ms, ` +
             `Adam ${a.toFixed(2)} ms (medians of ${ph.length})`,
         );
       }
@@ -336,11 +347,12 @@ export async function main(args: string[]): Promise<BenchRow[]> {
       Deno.loadavg().map((x) => x.toFixed(2)).join(" ")
     } (other processes share the CPU when it is above 0).`,
   );
-  console.log(`| B | side | ms/step | steps | ×ours/ops | loss @1 | loss @2 |`);
+  const refName = rows[0].side;
+  console.log(`| B | side | ms/step | steps | × ${refName} | loss @1 | loss @2 |`);
   console.log(`|---:|---|---:|---:|---:|---:|---:|`);
   let mismatch = "";
   for (const r of rows) {
-    const ref = rows.find((q) => q.batch === r.batch && q.side === "ours/ops")!;
+    const ref = rows.find((q) => q.batch === r.batch && q.side === refName)!;
     console.log(
       `| ${r.batch} | ${r.side} | ${fmt(r.msPerStep, 8)} | ${r.steps} | ` +
         `${fmt(r.msPerStep / ref.msPerStep, 5)} | ${r.loss1.toPrecision(7)} | ${
@@ -350,12 +362,12 @@ export async function main(args: string[]): Promise<BenchRow[]> {
     for (const k of ["loss1", "loss2"] as const) {
       const rel = Math.abs(r[k] - ref[k]) / Math.max(Math.abs(ref[k]), 1e-3);
       if (!(rel < 1e-4)) {
-        mismatch += `\nB=${r.batch} ${r.side} ${k} ${r[k]} vs ours/ops ${ref[k]} (rel ${rel})`;
+        mismatch += `\nB=${r.batch} ${r.side} ${k} ${r[k]} vs ${refName} ${ref[k]} (rel ${rel})`;
       }
     }
   }
   if (notes.length) console.log(`\nWhere our time goes:\n  ${notes.join("\n  ")}`);
-  console.log(`\n(×ours/ops > 1 means slower than ours; ms are medians of the timed steps.)`);
+  console.log(`\n(× > 1 means slower than ${refName}; ms are medians of the timed steps.)`);
   if (mismatch) throw new Error(`bench: the sides disagree on the loss:${mismatch}`);
   return rows;
 }

@@ -31,7 +31,6 @@
  * @module
  */
 import { ops } from "./deps.ts";
-import { transpose } from "./gemm.ts";
 import { matmulKernel as gemm } from "./threads.ts";
 import { fmtShape, like, record, type Storage, Tensor } from "./tensor.ts";
 
@@ -333,7 +332,7 @@ function checkMatmul(a: Tensor, w: Tensor): [number, number, number] {
   return [a.shape[0], a.shape[1], w.shape[1]];
 }
 
-/** y = A·W (+ b): A [B, K] · W [K, N] (+ b [N]) → [B, N], by the blocked {@link gemm}. */
+/** y = A·W (+ b): A [B, K] · W [K, N] (+ b [N]) → [B, N], on the current product backend. */
 function matmulForward(a: Tensor, w: Tensor, bias: Tensor | undefined): Tensor {
   const [B, K, N] = checkMatmul(a, w);
   if (bias && bias.size !== N) {
@@ -349,8 +348,8 @@ function matmulForward(a: Tensor, w: Tensor, bias: Tensor | undefined): Tensor {
 
 function matmulBackward(a: Tensor, w: Tensor, gy: Storage): void {
   const B = a.shape[0], K = a.shape[1], N = w.shape[1];
-  if (a.requiresGrad) gemm(B, K, N, gy, transpose(w.data, K, N), a.grad); // ∂L/∂A = Gy·Wᵀ
-  if (w.requiresGrad) gemm(K, N, B, transpose(a.data, B, K), gy, w.grad); // ∂L/∂W = Aᵀ·Gy
+  if (a.requiresGrad) gemm(B, K, N, gy, w.data, a.grad, "nt"); // ∂L/∂A = Gy·Wᵀ
+  if (w.requiresGrad) gemm(K, N, B, a.data, gy, w.grad, "tn"); // ∂L/∂W = Aᵀ·Gy
 }
 
 /** y = A·W. @param a [B, K], differentiable @param w [K, N], differentiable @returns [B, N] */

@@ -1,5 +1,5 @@
 /**
- * Optional multi-core matmul: large {@link gemm} calls are split by rows between this thread and
+ * Optional multi-core matmul: large products (lib/backend.ts) are split by rows between this thread and
  * Web Workers that share a `SharedArrayBuffer` scratch space.
  *
  * ```text
@@ -16,14 +16,16 @@
  *
  * @module
  */
-import { gemm } from "./gemm.ts";
+import { backendCode, type Layout, product } from "./backend.ts";
+import { transpose } from "./gemm.ts";
 import type { Storage } from "./tensor.ts";
 
 /** Products with fewer multiply-adds than this stay on one thread. */
 export const MIN_PARALLEL_WORK = 1 << 20;
 
 /**
- * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop, µs]. This thread
+ * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop, µs, layout,
+ * backend]. This thread
  * posts job `seq` by writing the job words, then `seq += 1` and a notify; the worker runs it, writes
  * how long its gemm took (µs) and sets `done = seq`. Both sides re-check their word after every
  * wake-up: a notify says only that someone called notify, and one sent late (the poster descheduled
@@ -40,7 +42,12 @@ export const SEQ = 0,
   OFF_B = 7,
   OFF_C = 8,
   STOP = 9,
-  MICROS = 10;
+  MICROS = 10,
+  LAYOUT = 11,
+  BACKEND = 12;
+
+/** Layout codes for the LAYOUT word. */
+export const LAYOUTS: readonly Layout[] = ["nn", "tn", "nt"];
 
 interface Pool {
   workers: Worker[];
@@ -106,7 +113,11 @@ export function threadCount(): number {
   return pool ? pool.workers.length + 1 : 1;
 }
 
-/** C[M, N] += A[M, P]·B[P, N], on several cores when started and worth it; see the module doc. */
+/**
+ * C[M, N] += op(A)·op(B) on the current backend (lib/backend.ts), on several cores when started and
+ * worth it; see the module doc. `tn` products are transposed here before a split (workers get rows
+ * of A); `nt` ones go to the workers as stored.
+ */
 export function matmulKernel(
   M: number,
   N: number,
@@ -114,18 +125,21 @@ export function matmulKernel(
   a: Storage,
   b: Storage,
   c: Storage,
+  layout: Layout = "nn",
 ): void {
   const p = pool;
   if (!p || M * N * P < MIN_PARALLEL_WORK || !(c instanceof Float32Array)) {
-    gemm(M, N, P, a, b, c);
+    product(M, N, P, a, b, c, layout);
     return;
   }
+  if (layout === "tn") [a, layout] = [transpose(a, P, M), "nn"];
+  const code = backendCode(), lay = LAYOUTS.indexOf(layout);
   const { ctrl, data, workers } = p, W = workers.length, shape = `${M},${N},${P}`;
   const f = p.share.get(shape) ?? 1 / (W + 1);
   const share = Math.min(M, Math.ceil((M * f) / 4) * 4); // this thread's rows, a multiple of 4
   const perWorker = Math.ceil((M - share) / W / 4) * 4;
   if (share === M || (M - share) * (P + N) + P * N > data.length) {
-    gemm(M, N, P, a, b, c);
+    product(M, N, P, a, b, c, layout);
     return;
   }
   // Scratch: B, then each worker's A rows and C rows.
@@ -137,12 +151,13 @@ export function matmulKernel(
     data.set(c.subarray(m0 * N, (m0 + rows) * N), off + rows * P);
     ctrl[s + M0] = m0, ctrl[s + ROWS] = rows, ctrl[s + NN] = N, ctrl[s + PP] = P;
     ctrl[s + OFF_A] = off, ctrl[s + OFF_B] = 0, ctrl[s + OFF_C] = off + rows * P;
+    ctrl[s + LAYOUT] = lay, ctrl[s + BACKEND] = code;
     Atomics.add(ctrl, s + SEQ, 1);
     Atomics.notify(ctrl, s + SEQ);
     off += rows * (P + N), m0 += rows, busy++;
   }
   const t0 = performance.now();
-  gemm(share, N, P, a, b, c); // this thread's rows, in place
+  product(share, N, P, a, b, c, layout); // this thread's rows, in place
   const mine = performance.now() - t0;
   let slowest = 0; // µs per row of the slowest worker: from its own clock, or this thread's wait
   for (let w = 0; w < busy; w++) {

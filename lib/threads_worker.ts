@@ -1,13 +1,27 @@
 /**
- * The worker side of lib/threads.ts: waits on its control slot, runs `gemm` on its rows in the
- * shared scratch space, and reports done and how long it took. Runs only when spawned by
+ * The worker side of lib/threads.ts: waits on its control slot, runs the posted backend's product
+ * on its rows in the shared scratch space, and reports done and how long it took. Runs only when spawned by
  * `startThreads`.
  *
  * @module
  */
 /// <reference lib="deno.worker" />
-import { gemm } from "./gemm.ts";
-import { DONE, MICROS, NN, OFF_A, OFF_B, OFF_C, PP, ROWS, SEQ, STOP } from "./threads.ts";
+import { product } from "./backend.ts";
+import {
+  BACKEND,
+  DONE,
+  LAYOUT,
+  LAYOUTS,
+  MICROS,
+  NN,
+  OFF_A,
+  OFF_B,
+  OFF_C,
+  PP,
+  ROWS,
+  SEQ,
+  STOP,
+} from "./threads.ts";
 
 self.onmessage = (
   e: MessageEvent<{ ctrl: SharedArrayBuffer; data: SharedArrayBuffer; slot: number }>,
@@ -26,7 +40,7 @@ self.onmessage = (
       b = data.subarray(ctrl[s + OFF_B]),
       c = data.subarray(ctrl[s + OFF_C]);
     const t0 = performance.now();
-    gemm(rows, N, P, a, b, c);
+    product(rows, N, P, a, b, c, LAYOUTS[ctrl[s + LAYOUT]], ctrl[s + BACKEND]);
     ctrl[s + MICROS] = Math.round((performance.now() - t0) * 1000);
     Atomics.store(ctrl, s + DONE, seen);
     Atomics.notify(ctrl, s + DONE);

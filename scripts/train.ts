@@ -36,6 +36,7 @@ import { noGrad, Tensor } from "../lib/tensor.ts";
 import { evaluate } from "./eval.ts";
 import { type Config, layerSizes, parseConfig, usage } from "./config.ts";
 import { Progress } from "../lib/progress.ts";
+import { type BackendName, setBackend, simdSupported } from "../lib/backend.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import { DiagGaussian, kl } from "../lib/normal.ts";
 
@@ -85,6 +86,15 @@ export async function main(
   if (resumed) cfg = { ...(resumed.args as unknown as Config), ...parsed.flags }; // the saved run, then any flags given now
   const out = cfg.out || cfg.resume || `runs/${cfg.env}_${cfg.algo}_s${cfg.seed}`;
   const log = (s: string) => cfg.quiet || console.log(s);
+  cfg.backend ??= "ts"; // a run saved before --backend existed used ts
+  if (cfg.backend !== "ts" && cfg.backend !== "wasm") {
+    throw new Error(`--backend must be ts or wasm, got "${cfg.backend}"`);
+  }
+  if (cfg.backend === "wasm" && !simdSupported()) {
+    console.log("notice: this runtime lacks WebAssembly SIMD; --backend wasm falls back to ts");
+    cfg.backend = "ts";
+  }
+  setBackend(cfg.backend as BackendName);
 
   // ---- env, policy, critic, optimizer
   const isGrpo = cfg.algo === "grpo";

@@ -1,0 +1,91 @@
+/**
+ * The matrix-product backend: `ts` (lib/gemm.ts, scalar TypeScript, the reference and test oracle)
+ * or `wasm` (lib/gemm_wasm.ts, WebAssembly SIMD). Every `matmul` and `linear`, forward and both
+ * gradients, goes through {@link product}.
+ *
+ * ```text
+ * C[M, N] += op(A)·op(B)    nn: A·B    tn: Aᵀ·B (A stored [P, M])    nt: A·Bᵀ (B stored [N, P])
+ * ```
+ * The default is the fastest available: `wasm` where the runtime validates a SIMD module, else
+ * `ts`. The two sum in different orders (ts in float64 registers, wasm in float32 lanes in blocks),
+ * so a seed's numbers differ between backends in the last bits and from there on; within one
+ * backend they are the same on 1 or 2 threads. Float64 data (gradient checks) always takes the `ts`
+ * path.
+ *
+ * @module
+ */
+import { gemm, transpose } from "./gemm.ts";
+import { gemmWasm, type Layout, setFused, simdSupported } from "./gemm_wasm.ts";
+import type { Storage } from "./tensor.ts";
+
+export { type Layout, simdSupported };
+
+/** The product backends. */
+export type BackendName = "ts" | "wasm";
+
+/** Numeric codes, for the worker control words. */
+export const BACKENDS = ["ts", "wasm", "wasm-fused"] as const;
+
+let chosen: BackendName | undefined, fused = false;
+
+/**
+ * Selects the matrix-product backend for this thread (and for workers started later or already
+ * running: {@link backendCode} is posted with each job).
+ * @param opts.fused wasm only: use `f32x4.relaxed_madd`, about 1.15× on the products but its bits
+ * may differ between hosts (FMA or not). Default false.
+ *
+ * @example
+ * ```ts
+ * import { getBackend, setBackend } from "./backend.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * setBackend("ts");
+ * strictEqual(getBackend(), "ts");
+ * ```
+ */
+export function setBackend(name: BackendName, opts: { fused?: boolean } = {}): void {
+  if (name !== "ts" && name !== "wasm") {
+    throw new Error(`setBackend: backend must be "ts" or "wasm", got ${JSON.stringify(name)}`);
+  }
+  if (name === "wasm" && !simdSupported()) {
+    throw new Error(
+      `setBackend: "wasm" needs WebAssembly SIMD, which this runtime lacks; use "ts"`,
+    );
+  }
+  chosen = name;
+  fused = name === "wasm" && (opts.fused ?? false);
+  setFused(fused);
+}
+
+/** The current backend: the one set, else `wasm` if SIMD validates, else `ts`. */
+export function getBackend(): BackendName {
+  return chosen ??= simdSupported() ? "wasm" : "ts";
+}
+
+/** The current backend as an index into {@link BACKENDS}. */
+export function backendCode(): number {
+  return getBackend() === "ts" ? 0 : fused ? 2 : 1;
+}
+
+/**
+ * C[M, N] += op(A)·op(B) on the current backend (or `code`'s, see {@link BACKENDS}).
+ * @param layout `nn` A [M, P], B [P, N]; `tn` A stored [P, M]; `nt` B stored [N, P]
+ */
+export function product(
+  M: number,
+  N: number,
+  P: number,
+  a: Storage,
+  b: Storage,
+  c: Storage,
+  layout: Layout = "nn",
+  code = backendCode(),
+): void {
+  if (code && c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) {
+    setFused(code === 2);
+    gemmWasm(M, N, P, a, b, c, layout);
+    return;
+  }
+  const at = layout === "tn" ? transpose(a, P, M) : a,
+    bt = layout === "nt" ? transpose(b, N, P) : b;
+  gemm(M, N, P, at, bt, c);
+}
