@@ -245,7 +245,14 @@ function parseArgs(args: string[]): BenchConfig {
           throw new Error(`bench: --peers takes cpu, wasm or none; got ${v}`);
         }
       }
-    } else if (flag === "--budget") cfg.budget = num(val());
+    } else if (flag === "--backends") {
+      const v = val();
+      cfg.backends = v.split(",") as BackendName[];
+      if (!cfg.backends.every((b) => b === "ts" || b === "wasm")) {
+        throw new Error(`bench: --backends takes ts and/or wasm; got ${v}`);
+      }
+    } else if (flag === "--threads") cfg.threads = val().split(",").map(num);
+    else if (flag === "--budget") cfg.budget = num(val());
     else if (flag === "--iters") cfg.iters = num(val());
     else if (flag === "--min-iters") cfg.minIters = num(val());
     else if (flag === "--warmup") cfg.warmup = num(val());

@@ -66,10 +66,17 @@ export function backendCode(): number {
   return getBackend() === "ts" ? 0 : fused ? 2 : 1;
 }
 
-/**
- * C[M, N] += op(A)·op(B) on the current backend (or `code`'s, see {@link BACKENDS}).
- * @param layout `nn` A [M, P], B [P, N]; `tn` A stored [P, M]; `nt` B stored [N, P]
- */
+/** Options of {@link product}. */
+export interface ProductOptions {
+  /** `nn` A [M, P], B [P, N] (default); `tn` A stored [P, M]; `nt` B stored [N, P]. */
+  layout?: Layout;
+  /** C = bias + op(A)·op(B) with bias [N] added to every row: C's old values are not read. */
+  bias?: Storage;
+  /** An index into {@link BACKENDS}; default the current backend's. */
+  code?: number;
+}
+
+/** C[M, N] += op(A)·op(B) on the current backend; see {@link ProductOptions}. */
 export function product(
   M: number,
   N: number,
@@ -77,14 +84,18 @@ export function product(
   a: Storage,
   b: Storage,
   c: Storage,
-  layout: Layout = "nn",
-  code = backendCode(),
+  opts: ProductOptions = {},
 ): void {
-  if (code && c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array) {
+  const { layout = "nn", bias, code = backendCode() } = opts;
+  if (
+    code && c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array &&
+    !(bias instanceof Float64Array)
+  ) {
     setFused(code === 2);
-    gemmWasm(M, N, P, a, b, c, layout);
+    gemmWasm(M, N, P, a, b, c, { layout, bias });
     return;
   }
+  if (bias) { for (let m = 0; m < M; m++) c.set(bias.subarray(0, N), m * N); }
   const at = layout === "tn" ? transpose(a, P, M) : a,
     bt = layout === "nt" ? transpose(b, N, P) : b;
   gemm(M, N, P, at, bt, c);

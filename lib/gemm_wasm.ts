@@ -7,9 +7,10 @@
  * acc = Σ_{p ∈ block} A(m, p)·B(p, n), summed in p order with f32x4.mul then f32x4.add;
  * C[m, n] ← C[m, n] + acc after each block of KC = 256 values of p
  * ```
- * The micro-kernel keeps a 6 × 8 tile of C in 12 f32x4 accumulators: each step of p loads 8 values
- * of a row of B (two vectors), splats 6 values of A, and does 12 vector multiply-adds. Leftover rows
- * take 4-, 2- and 1-row tiles and leftover columns a partial last vector (its spare lanes read
+ * The micro-kernel keeps a 5 × 8 tile of C in 10 f32x4 accumulators: each step of p loads 8 values
+ * of a row of B (two vectors), splats 5 values of A, and does 10 vector multiply-adds (6 × 8 in 12
+ * with the fused form; with mul + add a 6 × 8 tile needs all 16 xmm registers and spills, 28
+ * against 40 GFLOPS here). Leftover rows take 4-, 2- and 1-row tiles and leftover columns a partial last vector (its spare lanes read
  * whatever follows and are never stored). Every element of C is summed in the same order whichever
  * tile, layout or thread computes it, so row splits between threads give the same bits.
  *
@@ -167,7 +168,8 @@ export function setFused(fused: boolean): void {
 
 /**
  * C[M, N] += op(A)·op(B) in float32 with WebAssembly SIMD; see the module doc.
- * @param layout `nn`: A [M, P], B [P, N]; `tn`: A stored [P, M]; `nt`: B stored [N, P]
+ * @param opts.layout `nn` (default): A [M, P], B [P, N]; `tn`: A stored [P, M]; `nt`: B stored [N, P]
+ * @param opts.bias C = bias + op(A)·op(B), bias [N] in every row; C's old values are not read
  *
  * @example
  * ```ts
@@ -186,19 +188,27 @@ export function gemmWasm(
   a: Float32Array,
   b: Float32Array,
   c: Float32Array,
-  layout: Layout = "nn",
+  opts: { layout?: Layout; bias?: Float32Array } = {},
 ): void {
-  if (M === 0 || N === 0 || P === 0) return;
+  const { layout = "nn", bias } = opts;
+  if (M === 0 || N === 0) return;
   const inst = instance();
   const oB = (M * P + 3) & ~3, oC = (oB + P * N + 8 + 3) & ~3; // 8 spare floats after B
   const mem = floats(inst, oC + M * N);
-  mem.set(a.subarray(0, M * P), 0);
-  if (layout === "nt") {
-    for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) mem[oB + p * N + n] = b[n * P + p];
-  } else mem.set(b.subarray(0, P * N), oB);
-  mem.set(c.subarray(0, M * N), oC);
-  const [sm, sp] = layout === "tn" ? [4, 4 * M] : [4 * P, 4];
-  inst.gemm(M, N, P, 0, sm, sp, 4 * oB, 4 * N, 4 * oC, 4 * N);
+  if (bias) { // the first row, then doubling copies
+    mem.set(bias.subarray(0, N), oC);
+    for (let rows = 1; rows < M; rows *= 2) {
+      mem.copyWithin(oC + rows * N, oC, oC + Math.min(rows, M - rows) * N);
+    }
+  } else mem.set(c.subarray(0, M * N), oC);
+  if (P > 0) {
+    mem.set(a.subarray(0, M * P), 0);
+    if (layout === "nt") {
+      for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) mem[oB + p * N + n] = b[n * P + p];
+    } else mem.set(b.subarray(0, P * N), oB);
+    const [sm, sp] = layout === "tn" ? [4, 4 * M] : [4 * P, 4];
+    inst.gemm(M, N, P, 0, sm, sp, 4 * oB, 4 * N, 4 * oC, 4 * N);
+  }
   c.set(mem.subarray(oC, oC + M * N));
 }
 

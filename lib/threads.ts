@@ -16,7 +16,7 @@
  *
  * @module
  */
-import { backendCode, type Layout, product } from "./backend.ts";
+import { backendCode, type Layout, product, type ProductOptions } from "./backend.ts";
 import { transpose } from "./gemm.ts";
 import type { Storage } from "./tensor.ts";
 
@@ -125,21 +125,23 @@ export function matmulKernel(
   a: Storage,
   b: Storage,
   c: Storage,
-  layout: Layout = "nn",
+  opts: ProductOptions = {},
 ): void {
   const p = pool;
   if (!p || M * N * P < MIN_PARALLEL_WORK || !(c instanceof Float32Array)) {
-    product(M, N, P, a, b, c, layout);
+    product(M, N, P, a, b, c, opts);
     return;
   }
+  let layout = opts.layout ?? "nn";
   if (layout === "tn") [a, layout] = [transpose(a, P, M), "nn"];
+  if (opts.bias) { for (let m = 0; m < M; m++) c.set(opts.bias.subarray(0, N), m * N); }
   const code = backendCode(), lay = LAYOUTS.indexOf(layout);
   const { ctrl, data, workers } = p, W = workers.length, shape = `${M},${N},${P}`;
   const f = p.share.get(shape) ?? 1 / (W + 1);
   const share = Math.min(M, Math.ceil((M * f) / 4) * 4); // this thread's rows, a multiple of 4
   const perWorker = Math.ceil((M - share) / W / 4) * 4;
   if (share === M || (M - share) * (P + N) + P * N > data.length) {
-    product(M, N, P, a, b, c, layout);
+    product(M, N, P, a, b, c, { layout });
     return;
   }
   // Scratch: B, then each worker's A rows and C rows.
@@ -157,7 +159,7 @@ export function matmulKernel(
     off += rows * (P + N), m0 += rows, busy++;
   }
   const t0 = performance.now();
-  product(share, N, P, a, b, c, layout); // this thread's rows, in place
+  product(share, N, P, a, b, c, { layout }); // this thread's rows, in place
   const mine = performance.now() - t0;
   let slowest = 0; // µs per row of the slowest worker: from its own clock, or this thread's wait
   for (let w = 0; w < busy; w++) {

@@ -40,7 +40,7 @@ self.onmessage = (
       b = data.subarray(ctrl[s + OFF_B]),
       c = data.subarray(ctrl[s + OFF_C]);
     const t0 = performance.now();
-    product(rows, N, P, a, b, c, LAYOUTS[ctrl[s + LAYOUT]], ctrl[s + BACKEND]);
+    product(rows, N, P, a, b, c, { layout: LAYOUTS[ctrl[s + LAYOUT]], code: ctrl[s + BACKEND] });
     ctrl[s + MICROS] = Math.round((performance.now() - t0) * 1000);
     Atomics.store(ctrl, s + DONE, seen);
     Atomics.notify(ctrl, s + DONE);

@@ -12,6 +12,7 @@ import { gemmWasm, setFused } from "../../lib/gemm_wasm.ts";
 import { linear, mean, mul, relu, sum } from "../../lib/ops.ts";
 import { Rng } from "../../lib/rng.ts";
 import { Tensor } from "../../lib/tensor.ts";
+import { matmulKernel, startThreads, stopThreads } from "../../lib/threads.ts";
 
 const rng = new Rng(16);
 const normal = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
@@ -77,7 +78,7 @@ Deno.test("wasm agrees with ts to 1e-5 of the sum's scale on odd sizes, all layo
           for (const fused of [false, true]) {
             setFused(fused);
             const [sa, sb] = stored(layout, M, N, P, a, b), got = c0.slice();
-            gemmWasm(M, N, P, sa, sb, got, layout);
+            gemmWasm(M, N, P, sa, sb, got, { layout });
             const e = relError(M, N, P, a, b, c0, got, ref);
             ok(e <= 1e-5, `${M}×${N}×${P} ${layout} fused=${fused}: ${e}`);
             worst = Math.max(worst, e);
@@ -106,8 +107,8 @@ Deno.test("wasm agrees with ts on the products of a 17→256→256→6 policy at
     ) {
       const { a, b, c0 } = operands(M, N, P);
       const ref = c0.slice(), got = c0.slice(), [sa, sb] = stored(layout, M, N, P, a, b);
-      product(M, N, P, sa, sb, ref, layout, 0);
-      product(M, N, P, sa, sb, got, layout, 1);
+      product(M, N, P, sa, sb, ref, { layout, code: 0 });
+      product(M, N, P, sa, sb, got, { layout, code: 1 });
       const e = relError(M, N, P, a, b, c0, got, ref);
       ok(e <= 1e-5, `B=${B}: ${M}×${N}×${P} ${layout}: ${e}`);
     }
@@ -121,7 +122,7 @@ Deno.test("wasm gives the same bits for any layout and any split of the rows", (
   gemmWasm(M, N, P, a, b, whole);
   for (const layout of ["tn", "nt"] as const) {
     const [sa, sb] = stored(layout, M, N, P, a, b), got = c0.slice();
-    gemmWasm(M, N, P, sa, sb, got, layout);
+    gemmWasm(M, N, P, sa, sb, got, { layout });
     ok(got.every((v, i) => Object.is(v, whole[i])), layout);
   }
   for (let k = 0; k <= M; k++) {
@@ -159,4 +160,27 @@ Deno.test("an MLP's float32 loss and gradients agree between backends (gradcheck
 
 Deno.test("setBackend rejects unknown names", () => {
   throws(() => setBackend("gpu" as BackendName), /backend must be "ts" or "wasm", got "gpu"/);
+});
+
+Deno.test("C = bias + A·B: wasm and ts agree, the old C is ignored, and 2 threads match 1", async () => {
+  for (const [M, N, P] of [[7, 9, 5], [1, 3, 1], [300, 37, 130], [64, 6, 0]]) {
+    const { a, b } = operands(M, N, P), bias = normal(N);
+    const zero = new Float32Array(M * N), ts = normal(M * N), wasm = normal(M * N);
+    product(M, N, P, a, b, ts, { bias, code: 0 });
+    product(M, N, P, a, b, wasm, { bias, code: 1 });
+    const want = zero.map((_, i) => bias[i % N]);
+    gemm(M, N, P, a, b, want);
+    ok(relError(M, N, P, a, b, zero, ts, want) < 1e-6, `ts ${M}×${N}×${P}`);
+    ok(relError(M, N, P, a, b, zero, wasm, want) <= 1e-5, `wasm ${M}×${N}×${P}`);
+  }
+  const M = 1024, N = 40, P = 64, { a, b } = operands(M, N, P), bias = normal(N);
+  const one = new Float32Array(M * N), two = normal(M * N);
+  matmulKernel(M, N, P, a, b, one, { bias });
+  await startThreads(2, { scratchMB: 4 });
+  try {
+    matmulKernel(M, N, P, a, b, two, { bias });
+  } finally {
+    stopThreads();
+  }
+  ok(two.every((v, i) => Object.is(v, one[i])));
 });

@@ -121,3 +121,13 @@ Deno.test("float32 stays float32 and float64 stays float64", () => {
   ok(op.exp(Tensor.zeros([2])).data instanceof Float32Array);
   ok(op.exp(Tensor.zeros([2], { float64: true })).data instanceof Float64Array);
 });
+
+Deno.test("float32 relu, branch-free, equals max(x, 0) and its gradient [x > 0], at ±0 too", () => {
+  const xs = [-2, -0, 0, 1e-45, -1e-45, 3.5, -1e30, 1e30, 0.25].map(Math.fround);
+  const x = Tensor.from(xs, undefined, { requiresGrad: true });
+  const y = op.relu(x);
+  deepStrictEqual(y.toArray(), xs.map((v) => (v > 0 ? v : 0)));
+  ok(Object.is(y.data[1], 0), "relu(−0) is +0");
+  op.sum(op.mulScalar(y, 3)).backward();
+  deepStrictEqual(Array.from(x.grad), xs.map((v) => (v > 0 ? 3 : 0)));
+});

@@ -30,7 +30,7 @@ Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread on both backen
       const b = Float32Array.from({ length: P * N }, () => rng.normal());
       const c0 = Float32Array.from({ length: M * N }, () => rng.normal()); // C accumulates
       const c = c0.slice();
-      product(M, N, P, a, b, c, layout); // one thread
+      product(M, N, P, a, b, c, { layout }); // one thread
       ok(M * N * P >= MIN_PARALLEL_WORK, `case ${M}×${N}×${P} is large enough to split`);
       return { M, N, P, layout, a, b, c0, c };
     });
@@ -44,7 +44,7 @@ Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread on both backen
           for (let call = 0; call < 6; call++) { // the split adapts between calls
             shares.add(mainShare(M, N, P));
             const got = c0.slice();
-            matmulKernel(M, N, P, a, b, got, layout);
+            matmulKernel(M, N, P, a, b, got, { layout });
             ok(got.every((v, i) => Object.is(v, c[i])), what);
           }
           ok(shares.size > 1, `the split of ${what} never moved from ${[...shares]}`);
