@@ -26,7 +26,16 @@
  */
 
 // Engine: tensors, differentiable ops, gradient checking
-export { isGradEnabled, noGrad, record, type Storage, Tensor } from "./lib/tensor.ts";
+export {
+  bufferPoolBytes,
+  clearBufferPool,
+  isGradEnabled,
+  noGrad,
+  record,
+  reuseBuffers,
+  type Storage,
+  Tensor,
+} from "./lib/tensor.ts";
 export {
   add,
   addScalar,

@@ -13,7 +13,8 @@
  *
  * Sides: ours written with lib/ops.ts directly (`ours/ops`), ours through `GaussianMlpPolicy` and
  * its fused log-probability (`ours/policy`), each on every product backend of `--backends`
- * (lib/backend.ts: `ts`, `wasm`), and the same step in tfjs-core on the pure-JS `cpu` backend and on
+ * (lib/backend.ts: `ts`, `wasm`) with its steps inside `reuseBuffers` as training runs them; the
+ * policy step on `ts` with fresh buffers (the code before issue 16: `fresh [ts]`); and the same step in tfjs-core on the pure-JS `cpu` backend and on
  * its `wasm` backend (SIMD). All start from the same weights and data, and the bench
  * fails unless every side reports the same loss at step 1 and at step 2 (after one Adam update).
  *
@@ -39,7 +40,7 @@ import {
 } from "../lib/ops.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { Rng } from "../lib/rng.ts";
-import { Tensor } from "../lib/tensor.ts";
+import { reuseBuffers, Tensor } from "../lib/tensor.ts";
 import { type BackendName, setBackend } from "../lib/backend.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import {
@@ -95,7 +96,7 @@ const DEFAULTS: BenchConfig = {
 };
 
 /** One step that can be timed; `phases` (ours only) times forward, backward and Adam apart. */
-interface Side {
+export interface Side {
   name: string;
   step(): number;
   phases?: () => [number, number, number];
@@ -103,7 +104,7 @@ interface Side {
 }
 
 /** A policy's fixed batch: observations, sampled actions, old log-probs (jittered), advantages. */
-function makeData(B: number, seed: number): { data: StepData; init: InitParams } {
+export function makeData(B: number, seed: number): { data: StepData; init: InitParams } {
   const rng = new Rng(seed);
   const pi = new GaussianMlpPolicy(OBS, ACT, { rng: rng.spawn() });
   const obs = rng.fillNormal(new Float32Array(B * OBS));
@@ -163,7 +164,7 @@ function opsSide(data: StepData, init: InitParams): Side {
 }
 
 /** Ours, through GaussianMlpPolicy and DiagGaussian.logProb. */
-function policySide(data: StepData, init: InitParams, seed: number): Side {
+export function policySide(data: StepData, init: InitParams, seed: number): Side {
   const B = data.batch;
   const pi = new GaussianMlpPolicy(OBS, ACT, { rng: new Rng(seed).spawn() });
   const params = pi.parameters();
@@ -283,14 +284,26 @@ export async function main(args: string[]): Promise<BenchRow[]> {
   const notes: string[] = [];
   for (const B of cfg.batches) {
     const { data, init } = makeData(B, cfg.seed);
-    /** A side of ours on product backend `be` and `threads` threads. */
-    const ours = (be: BackendName, threads: number, make: () => Side) => async () => {
-      setBackend(be);
-      await startThreads(threads);
-      const side = make(), suffix = threads > 1 ? `-${threads}threads` : "";
-      return { ...side, name: `${side.name}${suffix} [${be}]`, dispose: stopThreads };
-    };
+    /**
+     * A side of ours on product backend `be` and `threads` threads, its steps inside
+     * `reuseBuffers` (as training runs them) unless `fresh`.
+     */
+    const ours =
+      (be: BackendName, threads: number, make: () => Side, fresh = false) => async () => {
+        setBackend(be);
+        await startThreads(threads);
+        const side = make(),
+          suffix = (threads > 1 ? `-${threads}threads` : "") + (fresh ? " fresh" : "");
+        return {
+          name: `${side.name}${suffix} [${be}]`,
+          step: fresh ? side.step : () => reuseBuffers(side.step),
+          dispose: stopThreads,
+        };
+      };
     const sides: (() => Promise<Side>)[] = [
+      ...(cfg.backends.includes("ts") // the step before issue 16: ts products, fresh buffers
+        ? [ours("ts", 1, () => policySide(data, init, cfg.seed), true)]
+        : []),
       ...cfg.backends.flatMap((be) => [
         ours(be, 1, () => opsSide(data, init)),
         ...cfg.threads.map((t) => ours(be, t, () => policySide(data, init, cfg.seed))),
@@ -335,9 +348,9 @@ export async function main(args: string[]): Promise<BenchRow[]> {
     for (const be of cfg.profile ? cfg.backends : []) {
       setBackend(be);
       for (const side of [opsSide(data, init), policySide(data, init, cfg.seed)]) {
-        for (let i = 0; i < cfg.warmup; i++) side.step();
+        for (let i = 0; i < cfg.warmup; i++) reuseBuffers(side.step);
         const ph: [number, number, number][] = [];
-        for (let i = 0; i < Math.max(cfg.minIters, 3); i++) ph.push(side.phases!());
+        for (let i = 0; i < Math.max(cfg.minIters, 3); i++) ph.push(reuseBuffers(side.phases!));
         const [f, b, a] = [0, 1, 2].map((k) => median(ph.map((p) => p[k])));
         notes.push(
           `B=${B} ${side.name} [${be}]: forward ${f.toFixed(2)} ms, backward ${b.toFixed(2)} ms, ` +

@@ -338,6 +338,7 @@ export async function main(
         epochs: cfg.epochs,
         minibatches: Math.min(cfg.minibatches, B),
         rng: batchRng,
+        reuseBuffers: true, // nothing computed in a minibatch outlives it
       }, (idx) => {
         const mb = idx.length;
         const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
