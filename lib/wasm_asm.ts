@@ -14,7 +14,7 @@
  */
 
 /** Value types. */
-export const I32 = 0x7f, F32 = 0x7d, V128 = 0x7b;
+export const I32 = 0x7f, F32 = 0x7d, F64 = 0x7c, V128 = 0x7b;
 
 /** Unsigned LEB128. */
 function uleb(n: number): number[] {
@@ -81,6 +81,9 @@ export class Fn {
   end(): this {
     return this.raw(0x0b);
   }
+  return(): this {
+    return this.raw(0x0f);
+  }
   br(depth: number): this {
     return this.raw(0x0c, ...uleb(depth));
   }
@@ -95,9 +98,13 @@ export class Fn {
   mem(name: "f32.load" | "f32.store", offset = 0): this {
     return this.raw(OP[name], 0, ...uleb(offset));
   }
-  /** A SIMD opcode (0xfd prefix); memory ones take a byte offset, extract_lane a lane. */
+  /**
+   * A SIMD opcode (0xfd prefix); memory ones take a byte offset, extract_lane a lane, and
+   * store*_lane a lane at offset 0.
+   */
   simd(name: keyof typeof SIMD, imm = 0): this {
     this.raw(0xfd, ...uleb(SIMD[name]));
+    if (name.endsWith("_lane") && name.startsWith("v128.")) return this.raw(0, 0, imm); // memarg, lane
     if (name.startsWith("v128.load") || name === "v128.store") return this.raw(0, ...uleb(imm));
     if (name.endsWith("extract_lane")) return this.raw(imm);
     return this;
@@ -145,14 +152,24 @@ export const SIMD = {
   "v128.load32_splat": 0x09,
   "v128.store": 0x0b,
   "f32x4.splat": 0x13,
+  "f64x2.splat": 0x14,
   "f32x4.extract_lane": 0x1f,
   "f32x4.gt": 0x44,
   "v128.and": 0x4e,
+  "v128.store64_lane": 0x5b,
+  "v128.load64_zero": 0x5d,
+  "f32x4.demote_f64x2_zero": 0x5e,
+  "f64x2.promote_low_f32x4": 0x5f,
   "f32x4.add": 0xe4,
   "f32x4.sub": 0xe5,
   "f32x4.mul": 0xe6,
   "f32x4.div": 0xe7,
   "f32x4.sqrt": 0xe3,
+  "f64x2.sqrt": 0xef,
+  "f64x2.add": 0xf0,
+  "f64x2.sub": 0xf1,
+  "f64x2.mul": 0xf2,
+  "f64x2.div": 0xf3,
   "f32x4.relaxed_madd": 0x105,
 } as const;
 
