@@ -74,6 +74,8 @@ export interface ProductOptions {
   bias?: Storage;
   /** An index into {@link BACKENDS}; default the current backend's. */
   code?: number;
+  /** A's stored row length: default P (`nn`, `nt`) or M (`tn`, whose first M columns are used). */
+  lda?: number;
 }
 
 /** C[M, N] += op(A)·op(B) on the current backend; see {@link ProductOptions}. */
@@ -87,13 +89,20 @@ export function product(
   opts: ProductOptions = {},
 ): void {
   const { layout = "nn", bias, code = backendCode() } = opts;
+  const width = layout === "tn" ? M : P, lda = opts.lda ?? width;
   if (
     code && c instanceof Float32Array && a instanceof Float32Array && b instanceof Float32Array &&
     !(bias instanceof Float64Array)
   ) {
     setFused(code === 2);
-    gemmWasm(M, N, P, a, b, c, { layout, bias });
+    gemmWasm(M, N, P, a, b, c, { layout, bias, lda });
     return;
+  }
+  if (lda !== width) { // to dense rows
+    const rows = layout === "tn" ? P : M,
+      dense = new (a.constructor as Float32ArrayConstructor)(rows * width);
+    for (let r = 0; r < rows; r++) dense.set(a.subarray(r * lda, r * lda + width), r * width);
+    a = dense;
   }
   if (bias) { for (let m = 0; m < M; m++) c.set(bias.subarray(0, N), m * N); }
   const at = layout === "tn" ? transpose(a, P, M) : a,

@@ -170,6 +170,7 @@ export function setFused(fused: boolean): void {
  * C[M, N] += op(A)·op(B) in float32 with WebAssembly SIMD; see the module doc.
  * @param opts.layout `nn` (default): A [M, P], B [P, N]; `tn`: A stored [P, M]; `nt`: B stored [N, P]
  * @param opts.bias C = bias + op(A)·op(B), bias [N] in every row; C's old values are not read
+ * @param opts.lda A's stored row length: default P (`nn`, `nt`) or M (`tn`: its first M columns)
  *
  * @example
  * ```ts
@@ -188,12 +189,13 @@ export function gemmWasm(
   a: Float32Array,
   b: Float32Array,
   c: Float32Array,
-  opts: { layout?: Layout; bias?: Float32Array } = {},
+  opts: { layout?: Layout; bias?: Float32Array; lda?: number } = {},
 ): void {
-  const { layout = "nn", bias } = opts;
+  const { layout = "nn", bias } = opts, tn = layout === "tn";
   if (M === 0 || N === 0) return;
-  const inst = instance();
-  const oB = (M * P + 3) & ~3, oC = (oB + P * N + 8 + 3) & ~3; // 8 spare floats after B
+  const inst = instance(), lda = opts.lda ?? (tn ? M : P);
+  const sizeA = P && (tn ? (P - 1) * lda + M : (M - 1) * lda + P); // A as stored, up to its last use
+  const oB = (sizeA + 3) & ~3, oC = (oB + P * N + 8 + 3) & ~3; // 8 spare floats after B
   const mem = floats(inst, oC + M * N);
   if (bias) { // the first row, then doubling copies
     mem.set(bias.subarray(0, N), oC);
@@ -202,11 +204,11 @@ export function gemmWasm(
     }
   } else mem.set(c.subarray(0, M * N), oC);
   if (P > 0) {
-    mem.set(a.subarray(0, M * P), 0);
+    mem.set(a.subarray(0, sizeA), 0);
     if (layout === "nt") {
       for (let n = 0; n < N; n++) for (let p = 0; p < P; p++) mem[oB + p * N + n] = b[n * P + p];
     } else mem.set(b.subarray(0, P * N), oB);
-    const [sm, sp] = layout === "tn" ? [4, 4 * M] : [4 * P, 4];
+    const [sm, sp] = tn ? [4, 4 * lda] : [4 * lda, 4];
     inst.gemm(M, N, P, 0, sm, sp, 4 * oB, 4 * N, 4 * oC, 4 * N);
   }
   c.set(mem.subarray(oC, oC + M * N));

@@ -25,7 +25,7 @@ export const MIN_PARALLEL_WORK = 1 << 20;
 
 /**
  * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop, µs, layout,
- * backend]. This thread
+ * backend, lda]. This thread
  * posts job `seq` by writing the job words, then `seq += 1` and a notify; the worker runs it, writes
  * how long its gemm took (µs) and sets `done = seq`. Both sides re-check their word after every
  * wake-up: a notify says only that someone called notify, and one sent late (the poster descheduled
@@ -44,7 +44,8 @@ export const SEQ = 0,
   STOP = 9,
   MICROS = 10,
   LAYOUT = 11,
-  BACKEND = 12;
+  BACKEND = 12,
+  LDA = 13;
 
 /** Layout codes for the LAYOUT word. */
 export const LAYOUTS: readonly Layout[] = ["nn", "tn", "nt"];
@@ -115,8 +116,8 @@ export function threadCount(): number {
 
 /**
  * C[M, N] += op(A)·op(B) on the current backend (lib/backend.ts), on several cores when started and
- * worth it; see the module doc. `tn` products are transposed here before a split (workers get rows
- * of A); `nt` ones go to the workers as stored.
+ * worth it; see the module doc. `nt` products go to the workers as stored; `tn` ones too on the wasm
+ * backend (every worker reads its columns of Aᵀ in place), and on ts are transposed here first.
  */
 export function matmulKernel(
   M: number,
@@ -133,33 +134,37 @@ export function matmulKernel(
     return;
   }
   let layout = opts.layout ?? "nn";
-  if (layout === "tn") [a, layout] = [transpose(a, P, M), "nn"];
+  const code = backendCode(), strided = layout === "tn" && code !== 0; // wasm reads Aᵀ's columns in place
+  if (layout === "tn" && !strided) [a, layout] = [transpose(a, P, M), "nn"];
   if (opts.bias) { for (let m = 0; m < M; m++) c.set(opts.bias.subarray(0, N), m * N); }
-  const code = backendCode(), lay = LAYOUTS.indexOf(layout);
+  const lay = LAYOUTS.indexOf(layout), lda = strided ? M : P;
   const { ctrl, data, workers } = p, W = workers.length, shape = `${M},${N},${P}`;
   const f = p.share.get(shape) ?? 1 / (W + 1);
   const share = Math.min(M, Math.ceil((M * f) / 4) * 4); // this thread's rows, a multiple of 4
   const perWorker = Math.ceil((M - share) / W / 4) * 4;
-  if (share === M || (M - share) * (P + N) + P * N > data.length) {
+  if (share === M || (strided ? P * M : (M - share) * P) + (M - share) * N + P * N > data.length) {
     product(M, N, P, a, b, c, { layout });
     return;
   }
-  // Scratch: B, then each worker's A rows and C rows.
+  // Scratch: B, then all of Aᵀ if strided, then each worker's A rows (unless strided) and C rows.
   data.set(b.subarray(0, P * N), 0);
   let off = P * N, m0 = share, busy = 0;
+  const offA = off;
+  if (strided) data.set(a.subarray(0, P * M), offA), off += P * M;
   for (let w = 0; w < W && m0 < M; w++) {
     const rows = Math.min(perWorker, M - m0), s = w * CTRL;
-    data.set(a.subarray(m0 * P, (m0 + rows) * P), off);
-    data.set(c.subarray(m0 * N, (m0 + rows) * N), off + rows * P);
+    ctrl[s + OFF_A] = strided ? offA + m0 : off; // Aᵀ's column m0, or a copy of A's rows
+    if (!strided) data.set(a.subarray(m0 * P, (m0 + rows) * P), off), off += rows * P;
+    data.set(c.subarray(m0 * N, (m0 + rows) * N), off);
     ctrl[s + M0] = m0, ctrl[s + ROWS] = rows, ctrl[s + NN] = N, ctrl[s + PP] = P;
-    ctrl[s + OFF_A] = off, ctrl[s + OFF_B] = 0, ctrl[s + OFF_C] = off + rows * P;
+    ctrl[s + OFF_B] = 0, ctrl[s + OFF_C] = off, ctrl[s + LDA] = lda;
     ctrl[s + LAYOUT] = lay, ctrl[s + BACKEND] = code;
     Atomics.add(ctrl, s + SEQ, 1);
     Atomics.notify(ctrl, s + SEQ);
-    off += rows * (P + N), m0 += rows, busy++;
+    off += rows * N, m0 += rows, busy++;
   }
   const t0 = performance.now();
-  product(share, N, P, a, b, c, { layout }); // this thread's rows, in place
+  product(share, N, P, a, b, c, { layout, lda }); // this thread's rows, in place
   const mine = performance.now() - t0;
   let slowest = 0; // µs per row of the slowest worker: from its own clock, or this thread's wait
   for (let w = 0; w < busy; w++) {

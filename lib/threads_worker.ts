@@ -12,6 +12,7 @@ import {
   DONE,
   LAYOUT,
   LAYOUTS,
+  LDA,
   MICROS,
   NN,
   OFF_A,
@@ -40,7 +41,8 @@ self.onmessage = (
       b = data.subarray(ctrl[s + OFF_B]),
       c = data.subarray(ctrl[s + OFF_C]);
     const t0 = performance.now();
-    product(rows, N, P, a, b, c, { layout: LAYOUTS[ctrl[s + LAYOUT]], code: ctrl[s + BACKEND] });
+    const layout = LAYOUTS[ctrl[s + LAYOUT]];
+    product(rows, N, P, a, b, c, { layout, code: ctrl[s + BACKEND], lda: ctrl[s + LDA] || undefined });
     ctrl[s + MICROS] = Math.round((performance.now() - t0) * 1000);
     Atomics.store(ctrl, s + DONE, seen);
     Atomics.notify(ctrl, s + DONE);

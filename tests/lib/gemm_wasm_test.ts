@@ -184,3 +184,21 @@ Deno.test("C = bias + A·B: wasm and ts agree, the old C is ignored, and 2 threa
   }
   ok(two.every((v, i) => Object.is(v, one[i])));
 });
+
+Deno.test("lda: columns of a wider stored A give the same bits as the dense block, both backends", () => {
+  const M = 13, N = 11, P = 29, ld = 40, off = 5, wide = normal(P * ld), b = normal(P * N);
+  const c0 = normal(M * N);
+  for (const code of [0, 1]) {
+    for (const layout of ["tn", "nn"] as const) {
+      const rows = layout === "tn" ? P : M, width = layout === "tn" ? M : P;
+      const dense = new Float32Array(rows * width); // the block [rows, width] at column `off`
+      for (let r = 0; r < rows; r++) {
+        dense.set(wide.subarray(r * ld + off, r * ld + off + width), r * width);
+      }
+      const want = c0.slice(), got = c0.slice();
+      product(M, N, P, dense, b, want, { layout, code });
+      product(M, N, P, wide.subarray(off), b, got, { layout, code, lda: ld });
+      ok(got.every((v, i) => Object.is(v, want[i])), `code ${code} ${layout}`);
+    }
+  }
+});
