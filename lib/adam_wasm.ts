@@ -30,8 +30,8 @@ function kernel(): Fn {
   });
   const [B1, B2, OB1, OB2, WD, LR, C1, C2, EPS] = consts;
   const t = f.local(V128), gi = f.local(V128), mi = f.local(V128), vi = f.local(V128);
-  f.get(pairs).op("i32.eqz").if().return().end();
-  f.loop();
+  f.get(pairs).op("i32.eqz").op("if").op("return").op("end");
+  f.op("loop");
   f.get(th).simd("v128.load64_zero").simd("f64x2.promote_low_f32x4").set(t);
   f.get(g).simd("v128.load64_zero").simd("f64x2.promote_low_f32x4") // g + λ·θ
     .get(WD).get(t).simd("f64x2.mul").simd("f64x2.add").set(gi);
@@ -46,7 +46,7 @@ function kernel(): Fn {
     .simd("f64x2.div").simd("f64x2.sub").simd("f32x4.demote_f64x2_zero")
     .simd("v128.store64_lane", 0);
   for (const [p, d] of [[th, 8], [g, 8], [m, 16], [v, 16]]) f.get(p).i32(d).op("i32.add").set(p);
-  f.get(pairs).i32(1).op("i32.sub").tee(pairs).brIf(0).end();
+  f.get(pairs).i32(1).op("i32.sub").tee(pairs).brIf(0).op("end");
   return f;
 }
 

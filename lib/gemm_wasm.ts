@@ -63,7 +63,7 @@ function kernel(fused: boolean): Fn {
     f.get(pc).get(m).get(sCm).op("i32.mul").op("i32.add").get(n).i32(4).op("i32.mul")
       .op("i32.add").set(cp);
     for (let i = 0; i < R; i++) for (let v = 0; v < V; v++) f.f32x4(0).set(acc[i][v]);
-    f.get(kc).set(k).loop();
+    f.get(kc).set(k).op("loop");
     for (let v = 0; v < V; v++) f.get(bp).simd("v128.load", 16 * v).set(bv[v]);
     for (let i = 0; i < R; i++) {
       addr(ap, rowA, i);
@@ -75,7 +75,7 @@ function kernel(fused: boolean): Fn {
       }
     }
     f.get(ap).get(sAk).op("i32.add").set(ap).get(bp).get(sBk).op("i32.add").set(bp);
-    f.get(k).i32(1).op("i32.sub").tee(k).brIf(0).end();
+    f.get(k).i32(1).op("i32.sub").tee(k).brIf(0).op("end");
     for (let i = 0; i < R; i++) {
       for (let v = 0; v < V; v++) {
         const full = () => {
@@ -87,44 +87,44 @@ function kernel(fused: boolean): Fn {
           full();
           continue;
         }
-        f.get(lanes).i32(4).op("i32.ge_s").if();
+        f.get(lanes).i32(4).op("i32.ge_s").op("if");
         full();
-        f.else();
+        f.op("else");
         for (let l = 0; l < 3; l++) {
-          if (l) f.get(lanes).i32(l).op("i32.gt_s").if();
+          if (l) f.get(lanes).i32(l).op("i32.gt_s").op("if");
           addr(cp, rowC, i);
           addr(cp, rowC, i);
           f.mem("f32.load", 16 * v + 4 * l).get(acc[i][v]).simd("f32x4.extract_lane", l)
             .op("f32.add").mem("f32.store", 16 * v + 4 * l);
         }
-        f.end().end().end(); // the two lane ifs, then the ≥ 4 if
+        f.op("end").op("end").op("end"); // the two lane ifs, then the ≥ 4 if
       }
     }
   };
   /** All column tiles of rows m … m + R − 1. */
   const columns = (R: number) => {
-    f.i32(0).set(n).block().loop();
+    f.i32(0).set(n).op("block").op("loop");
     f.get(n).i32(8).op("i32.add").get(N).op("i32.gt_s").brIf(1);
     tile(R, 2, false);
-    f.get(n).i32(8).op("i32.add").set(n).br(0).end().end();
-    f.get(N).get(n).op("i32.sub").tee(rem).i32(0).op("i32.gt_s").if();
-    f.get(rem).i32(4).op("i32.gt_s").if();
+    f.get(n).i32(8).op("i32.add").set(n).br(0).op("end").op("end");
+    f.get(N).get(n).op("i32.sub").tee(rem).i32(0).op("i32.gt_s").op("if");
+    f.get(rem).i32(4).op("i32.gt_s").op("if");
     f.get(rem).i32(4).op("i32.sub").set(lanes);
     tile(R, 2, true);
-    f.else().get(rem).set(lanes);
+    f.op("else").get(rem).set(lanes);
     tile(R, 1, true);
-    f.end().end();
+    f.op("end").op("end");
   };
-  f.i32(0).set(kb).loop();
-  f.get(K).get(kb).op("i32.sub").tee(kc).i32(KC).op("i32.gt_s").if().i32(KC).set(kc).end();
+  f.i32(0).set(kb).op("loop");
+  f.get(K).get(kb).op("i32.sub").tee(kc).i32(KC).op("i32.gt_s").op("if").i32(KC).set(kc).op("end");
   f.i32(0).set(m);
   for (const R of fused ? [6, 4, 2, 1] : [5, 4, 2, 1]) {
-    f.block().loop();
+    f.op("block").op("loop");
     f.get(m).i32(R).op("i32.add").get(M).op("i32.gt_s").brIf(1);
     columns(R);
-    f.get(m).i32(R).op("i32.add").set(m).br(0).end().end();
+    f.get(m).i32(R).op("i32.add").set(m).br(0).op("end").op("end");
   }
-  f.get(kb).i32(KC).op("i32.add").tee(kb).get(K).op("i32.lt_s").brIf(0).end();
+  f.get(kb).i32(KC).op("i32.add").tee(kb).get(K).op("i32.lt_s").brIf(0).op("end");
   return f;
 }
 

@@ -7,44 +7,29 @@
  */
 /// <reference lib="deno.worker" />
 import { product } from "./backend.ts";
-import {
-  BACKEND,
-  DONE,
-  LAYOUT,
-  LAYOUTS,
-  LDA,
-  MICROS,
-  NN,
-  OFF_A,
-  OFF_B,
-  OFF_C,
-  PP,
-  ROWS,
-  SEQ,
-  STOP,
-} from "./threads.ts";
+import * as T from "./threads.ts";
 
 self.onmessage = (
   e: MessageEvent<{ ctrl: SharedArrayBuffer; data: SharedArrayBuffer; slot: number }>,
 ) => {
   const ctrl = new Int32Array(e.data.ctrl), data = new Float32Array(e.data.data), s = e.data.slot;
-  let seen = Atomics.load(ctrl, s + SEQ); // before "ready": a job posted right after it must not be missed
+  let seen = Atomics.load(ctrl, s + T.SEQ); // before "ready": a job posted right after it must not be missed
   self.postMessage("ready");
   for (;;) {
     // Wait for a new seq, not for a notify: a late notify for the job just finished must not run
     // it twice (measured under CPU contention before this loop: C += 2·A·B on the worker's rows).
-    while (Atomics.load(ctrl, s + SEQ) === seen) Atomics.wait(ctrl, s + SEQ, seen);
-    seen = Atomics.load(ctrl, s + SEQ);
-    if (Atomics.load(ctrl, s + STOP)) return self.close();
-    const rows = ctrl[s + ROWS], N = ctrl[s + NN], P = ctrl[s + PP];
-    const a = data.subarray(ctrl[s + OFF_A]),
-      b = data.subarray(ctrl[s + OFF_B]),
-      c = data.subarray(ctrl[s + OFF_C]);
+    while (Atomics.load(ctrl, s + T.SEQ) === seen) Atomics.wait(ctrl, s + T.SEQ, seen);
+    seen = Atomics.load(ctrl, s + T.SEQ);
+    if (Atomics.load(ctrl, s + T.STOP)) return self.close();
+    const rows = ctrl[s + T.ROWS], N = ctrl[s + T.NN], P = ctrl[s + T.PP];
+    const a = data.subarray(ctrl[s + T.OFF_A]),
+      b = data.subarray(ctrl[s + T.OFF_B]),
+      c = data.subarray(ctrl[s + T.OFF_C]);
     const t0 = performance.now();
-    const layout = LAYOUTS[ctrl[s + LAYOUT]];
-    product(rows, N, P, a, b, c, { layout, code: ctrl[s + BACKEND], lda: ctrl[s + LDA] || undefined });
-    ctrl[s + MICROS] = Math.round((performance.now() - t0) * 1000);
-    Atomics.store(ctrl, s + DONE, seen);
-    Atomics.notify(ctrl, s + DONE);
+    const layout = T.LAYOUTS[ctrl[s + T.LAYOUT]], code = ctrl[s + T.BACKEND];
+    product(rows, N, P, a, b, c, { layout, code, lda: ctrl[s + T.LDA] || undefined }); // 0: unset
+    ctrl[s + T.MICROS] = Math.round((performance.now() - t0) * 1000);
+    Atomics.store(ctrl, s + T.DONE, seen);
+    Atomics.notify(ctrl, s + T.DONE);
   }
 };

@@ -65,34 +65,16 @@ export class Fn {
   i32(v: number): this {
     return this.raw(0x41, ...sleb(v));
   }
-  /** `block`/`loop`/`if` with no result; close with {@link end}. */
-  block(): this {
-    return this.raw(0x02, 0x40);
-  }
-  loop(): this {
-    return this.raw(0x03, 0x40);
-  }
-  if(): this {
-    return this.raw(0x04, 0x40);
-  }
-  else(): this {
-    return this.raw(0x05);
-  }
-  end(): this {
-    return this.raw(0x0b);
-  }
-  return(): this {
-    return this.raw(0x0f);
-  }
   br(depth: number): this {
     return this.raw(0x0c, ...uleb(depth));
   }
   brIf(depth: number): this {
     return this.raw(0x0d, ...uleb(depth));
   }
-  /** A plain opcode from {@link OP}. */
+  /** A plain opcode from {@link OP}; `block`, `loop` and `if` open a block with no result. */
   op(name: keyof typeof OP): this {
-    return this.raw(OP[name]);
+    const code = OP[name];
+    return typeof code === "number" ? this.raw(code) : this.raw(...code);
   }
   /** A memory opcode with a byte offset (alignment hint 0: no alignment is assumed). */
   mem(name: "f32.load" | "f32.store", offset = 0): this {
@@ -131,6 +113,12 @@ export class Fn {
 
 /** Scalar opcodes used. */
 export const OP = {
+  block: [0x02, 0x40],
+  loop: [0x03, 0x40],
+  if: [0x04, 0x40],
+  else: 0x05,
+  end: 0x0b,
+  return: 0x0f,
   "i32.eqz": 0x45,
   "i32.lt_s": 0x48,
   "i32.gt_s": 0x4a,

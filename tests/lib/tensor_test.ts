@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok } from "node:assert/strict";
 import { linear, mean, mul, relu } from "../../lib/ops.ts";
 import { Rng } from "../../lib/rng.ts";
 import { bufferPoolBytes, reuseBuffers, Tensor } from "../../lib/tensor.ts";
