@@ -10,7 +10,7 @@
  * measured speed of each side per product shape: a worker starts late (its wake-up, and the rows
  * this thread copies for it first) and reads data another core just wrote, so an even split leaves
  * this thread waiting. Off until {@link startThreads}; small products (below
- * {@link MIN_PARALLEL_WORK} multiply-adds) and float64 data always run on this thread.
+ * {@link minParallelWork} multiply-adds) and float64 data always run on this thread.
  *
  * Reference: the HTML Living Standard's shared memory and `Atomics.wait`/`notify` (ECMAScript §25.4).
  *
@@ -20,8 +20,14 @@ import { backendCode, type Layout, product, type ProductOptions } from "./backen
 import { transpose } from "./gemm.ts";
 import type { Storage } from "./tensor.ts";
 
-/** Products with fewer multiply-adds than this stay on one thread. */
-export const MIN_PARALLEL_WORK = 1 << 20;
+/**
+ * Products with fewer multiply-adds than this stay on one thread: 2²⁰ on `ts`, 2²⁵ on `wasm`
+ * (about 1 ms of its work; below that a worker's wake-up and the copies cost more than they save:
+ * a 64-row minibatch of PPO ran 21 % of its time waiting for the worker at 2²⁰).
+ */
+export function minParallelWork(code = backendCode()): number {
+  return code ? 1 << 25 : 1 << 20;
+}
 
 /**
  * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop, µs, layout,
@@ -105,7 +111,7 @@ export function stopThreads(): void {
 
 /** This thread's current fraction of the rows of an M × N × P product (1 when off or too small). */
 export function mainShare(M: number, N: number, P: number): number {
-  if (!pool || M * N * P < MIN_PARALLEL_WORK) return 1;
+  if (!pool || M * N * P < minParallelWork()) return 1;
   return pool.share.get(`${M},${N},${P}`) ?? 1 / (pool.workers.length + 1);
 }
 
@@ -129,7 +135,7 @@ export function matmulKernel(
   opts: ProductOptions = {},
 ): void {
   const p = pool;
-  if (!p || M * N * P < MIN_PARALLEL_WORK || !(c instanceof Float32Array)) {
+  if (!p || M * N * P < minParallelWork() || !(c instanceof Float32Array)) {
     product(M, N, P, a, b, c, opts);
     return;
   }

@@ -173,10 +173,10 @@ Deno.test("C = bias + A·B: wasm and ts agree, the old C is ignored, and 2 threa
     ok(relError(M, N, P, a, b, zero, ts, want) < 1e-6, `ts ${M}×${N}×${P}`);
     ok(relError(M, N, P, a, b, zero, wasm, want) <= 1e-5, `wasm ${M}×${N}×${P}`);
   }
-  const M = 1024, N = 40, P = 64, { a, b } = operands(M, N, P), bias = normal(N);
+  const M = 4096, N = 64, P = 130, { a, b } = operands(M, N, P), bias = normal(N); // ≥ 2²⁵: split
   const one = new Float32Array(M * N), two = normal(M * N);
   matmulKernel(M, N, P, a, b, one, { bias });
-  await startThreads(2, { scratchMB: 4 });
+  await startThreads(2, { scratchMB: 8 });
   try {
     matmulKernel(M, N, P, a, b, two, { bias });
   } finally {

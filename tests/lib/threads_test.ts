@@ -4,7 +4,7 @@ import {
   DONE,
   mainShare,
   matmulKernel,
-  MIN_PARALLEL_WORK,
+  minParallelWork,
   ROWS,
   SEQ,
   startThreads,
@@ -16,12 +16,12 @@ import { Rng } from "../../lib/rng.ts";
 Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread on both backends, all layouts", async () => {
   const rng = new Rng(3);
   const cases: [number, number, number, Layout][] = [
-    [257, 130, 131, "nn"],
-    [1024, 64, 64, "nt"],
-    [4096, 256, 17, "nn"],
-    [33, 1024, 64, "tn"],
-    [130, 257, 131, "tn"],
-    [301, 37, 129, "nt"],
+    [1031, 130, 257, "nn"],
+    [4096, 256, 33, "nn"],
+    [1024, 64, 520, "nt"],
+    [301, 37, 3019, "nt"],
+    [33, 1024, 1031, "tn"],
+    [260, 513, 257, "tn"],
   ];
   for (const backend of ["ts", "wasm"] as const) {
     setBackend(backend);
@@ -31,7 +31,7 @@ Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread on both backen
       const c0 = Float32Array.from({ length: M * N }, () => rng.normal()); // C accumulates
       const c = c0.slice();
       product(M, N, P, a, b, c, { layout }); // one thread
-      ok(M * N * P >= MIN_PARALLEL_WORK, `case ${M}×${N}×${P} is large enough to split`);
+      ok(M * N * P >= minParallelWork(), `case ${M}×${N}×${P} is large enough to split`);
       return { M, N, P, layout, a, b, c0, c };
     });
     for (const threads of [2, 3]) {
