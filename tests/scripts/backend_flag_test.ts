@@ -37,3 +37,27 @@ Deno.test("--backend: ts and wasm each repeat their own numbers, differ from eac
 Deno.test("--backend rejects an unknown name, naming the flag", async () => {
   await rejects(main([...args, "--backend", "gpu"]), /--backend must be ts or wasm, got "gpu"/);
 });
+
+Deno.test("each backend resumes bit for bit, and wasm on 2 threads equals 1 thread on products it splits", async () => {
+  const before = getBackend(), dirs: string[] = [];
+  const tmp = async () => (dirs.push(await Deno.makeTempDir()), dirs[dirs.length - 1]);
+  try {
+    for (const backend of ["ts", "wasm"]) {
+      const straight = await tmp(), split = await tmp();
+      await main([...args, "--backend", backend, "--out", straight]);
+      await main([...args, "--backend", backend, "--total-steps", "200", "--out", split]);
+      await main(["--resume", split, "--total-steps", "400", "--quiet"]);
+      deepStrictEqual(await paramsOf(split), await paramsOf(straight), backend);
+    }
+    // one minibatch of 3200 rows through 256 × 256: 2.1e8 multiply-adds per product, above the split
+    const big = ["--hidden", "256,256", "--groups", "4", "--group-size", "4", "--horizon", "200"];
+    const run = [...big, "--epochs", "1", "--minibatches", "1", "--eval-episodes", "0", "--quiet"];
+    const one = await tmp(), two = await tmp();
+    await main([...run, "--total-steps", "3200", "--threads", "1", "--out", one]);
+    await main([...run, "--total-steps", "3200", "--threads", "2", "--out", two]);
+    deepStrictEqual(await paramsOf(two), await paramsOf(one));
+  } finally {
+    setBackend(before);
+    for (const d of dirs) await Deno.remove(d, { recursive: true });
+  }
+});
