@@ -97,6 +97,14 @@ function encode(v: unknown, path: string): string {
   if (v === null) return "null";
   if (typeof v === "number") return encodeNumber(v, path);
   if (typeof v === "string" || typeof v === "boolean") return JSON.stringify(v);
+  if ((ArrayBuffer.isView(v) && !(v instanceof DataView)) || Array.isArray(v)) {
+    const a = v as ArrayLike<unknown>;
+    let i = 0; // all finite numbers, no −0: the native encoder writes them as String(x) does
+    for (; i < a.length; i++) {
+      if (!(typeof a[i] === "number" && Number.isFinite(a[i]) && !Object.is(a[i], -0))) break;
+    }
+    if (i === a.length) return JSON.stringify(Array.isArray(v) ? v : Array.from(a));
+  }
   if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
     const a = v as unknown as ArrayLike<number>;
     const out = new Array<string>(a.length);
