@@ -10,14 +10,15 @@
  * The micro-kernel keeps a 5 × 8 tile of C in 10 f32x4 accumulators: each step of p loads 8 values
  * of a row of B (two vectors), splats 5 values of A, and does 10 vector multiply-adds (6 × 8 in 12
  * with the fused form; with mul + add a 6 × 8 tile needs all 16 xmm registers and spills, 28
- * against 40 GFLOPS here). Leftover rows take 4-, 2- and 1-row tiles and leftover columns a partial last vector (its spare lanes read
- * whatever follows and are never stored). Every element of C is summed in the same order whichever
- * tile, layout or thread computes it, so row splits between threads give the same bits.
+ * against 40 GFLOPS here). Leftover rows take 4-, 2- and 1-row tiles, leftover columns a partial
+ * last vector (its spare lanes read whatever follows and are never stored). Every element of C is
+ * summed in the same order whichever tile, layout or thread computes it, so row splits between
+ * threads give the same bits.
  *
  * **Plain, not fused.** `f32x4.relaxed_madd` may or may not round once (FMA) depending on the host,
  * so the same seed could give different bits on different machines; plain mul + add gives the same
- * bits everywhere and is the default. `setFused(true)` opts into the fused form (about 1.15× on the
- * kernel here).
+ * bits everywhere and is the default. `setFused(true)` (`setBackend("wasm", { fused: true })`) opts
+ * into the fused form: 1.20–1.26× on the whole update step here (docs/speed.md).
  *
  * Operands are copied into one wasm memory (grown as needed) and C copied back: O(M·P + P·N + M·N)
  * next to the O(M·N·P) product. A·Bᵀ transposes B while copying it in (B is the small weight in
