@@ -1,7 +1,8 @@
 /**
  * The matrix-product backend: `ts` (lib/gemm.ts, scalar TypeScript, the reference and test oracle)
  * or `wasm` (lib/gemm_wasm.ts, WebAssembly SIMD). Every `matmul` and `linear`, forward and both
- * gradients, goes through {@link product}.
+ * gradients, goes through {@link product}; on `wasm`, Adam's update runs in wasm too
+ * (lib/adam_wasm.ts, the same bits as its TypeScript loop).
  *
  * ```text
  * C[M, N] += op(A)·op(B)    nn: A·B    tn: Aᵀ·B (A stored [P, M])    nt: A·Bᵀ (B stored [N, P])
@@ -31,7 +32,7 @@ let chosen: BackendName | undefined, fused = false;
 /**
  * Selects the matrix-product backend for this thread (and for workers started later or already
  * running: {@link backendCode} is posted with each job).
- * @param opts.fused wasm only: use `f32x4.relaxed_madd`, about 1.15× on the products but its bits
+ * @param opts.fused wasm only: use `f32x4.relaxed_madd`, about 1.2× on an update step, but its bits
  * may differ between hosts (FMA or not). Default false.
  *
  * @example
