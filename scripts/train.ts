@@ -46,6 +46,7 @@ import {
   validateConfig,
 } from "./config.ts";
 import { Progress } from "../lib/progress.ts";
+import { type BackendName, setBackend, simdSupported } from "../lib/backend.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import { DiagGaussian, kl } from "../lib/normal.ts";
 
@@ -95,6 +96,15 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
   const out = cfg.out;
   const log = (s: string) => cfg.quiet || console.log(s);
   warnThreads(cfg.threads);
+  cfg.backend ??= "ts"; // a run saved before --backend existed used ts
+  if (cfg.backend !== "ts" && cfg.backend !== "wasm") {
+    throw new Error(`--backend must be ts or wasm, got "${cfg.backend}"`);
+  }
+  if (cfg.backend === "wasm" && !simdSupported()) {
+    console.log("notice: this runtime lacks WebAssembly SIMD; --backend wasm falls back to ts");
+    cfg.backend = "ts";
+  }
+  setBackend(cfg.backend as BackendName);
 
   // ---- env, policy, critic, optimizer
   const isGrpo = cfg.algo === "grpo";
@@ -357,6 +367,7 @@ async function run(argv: string[], cleanup: (() => void)[]): Promise<TrainResult
           epochs: cfg.epochs,
           minibatches: Math.min(cfg.minibatches, B),
           rng: batchRng,
+          reuseBuffers: true, // nothing computed in a minibatch outlives it
         }, (idx) => {
           const mb = idx.length;
           const x = new Tensor(gatherRows(obs, idx, S), [mb, S]);
