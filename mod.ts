@@ -41,7 +41,16 @@ import { makeEnv } from "./envs/registry.ts";
 import { train as trainWith, type TrainOptions, type TrainResult } from "./lib/train.ts";
 
 // Engine: tensors, differentiable ops, gradient checking
-export { isGradEnabled, noGrad, record, type Storage, Tensor } from "./lib/tensor.ts";
+export {
+  bufferPoolBytes,
+  clearBufferPool,
+  isGradEnabled,
+  noGrad,
+  record,
+  reuseBuffers,
+  type Storage,
+  Tensor,
+} from "./lib/tensor.ts";
 export {
   add,
   addScalar,
@@ -69,6 +78,15 @@ export {
 export { gradcheck, type GradcheckOptions, type GradcheckResult } from "./lib/gradcheck.ts";
 export { gemm, transpose } from "./lib/gemm.ts";
 export { startThreads, stopThreads, threadCount } from "./lib/threads.ts";
+export {
+  type BackendName,
+  getBackend,
+  type Layout,
+  product,
+  setBackend,
+  simdSupported,
+} from "./lib/backend.ts";
+export { gemmWasm } from "./lib/gemm_wasm.ts";
 export { Rng, type RngState } from "./lib/rng.ts";
 
 // Distributions, networks, optimizers

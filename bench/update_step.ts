@@ -12,11 +12,13 @@
  * ```
  *
  * Sides: ours written with lib/ops.ts directly (`ours/ops`), ours through `GaussianMlpPolicy` and
- * its fused log-probability (`ours/policy`), and the same step in tfjs-core on the pure-JS `cpu`
- * backend and on the `wasm` backend (SIMD). All start from the same weights and data, and the bench
+ * its fused log-probability (`ours/policy`), each on every product backend of `--backends`
+ * (lib/backend.ts: `ts`, `wasm`) with its steps inside `reuseBuffers` as training runs them; the
+ * policy step on `ts` with fresh buffers (the code before issue 16: `fresh [ts]`); and the same step in tfjs-core on the pure-JS `cpu` backend and on
+ * its `wasm` backend (SIMD). All start from the same weights and data, and the bench
  * fails unless every side reports the same loss at step 1 and at step 2 (after one Adam update).
  *
- * Usage: `deno task bench [--batch 64,4096] [--peers cpu,wasm] [--budget 3] [--iters 30]`
+ * Usage: `deno task bench [--batch 64,4096] [--backends ts,wasm] [--peers cpu,wasm] [--threads 1,2]`
  *
  * @module
  */
@@ -38,7 +40,8 @@ import {
 } from "../lib/ops.ts";
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { Rng } from "../lib/rng.ts";
-import { Tensor } from "../lib/tensor.ts";
+import { reuseBuffers, Tensor } from "../lib/tensor.ts";
+import { type BackendName, setBackend } from "../lib/backend.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import {
   type InitParams,
@@ -58,6 +61,10 @@ export interface BenchConfig {
   batches: number[];
   /** tfjs backends to compare with. `--peers cpu,wasm` (`--peers none` for ours only) */
   peers: PeerBackend[];
+  /** Our product backends. `--backends ts,wasm` */
+  backends: BackendName[];
+  /** Thread counts for ours/policy (1 always runs ours/ops too). `--threads 1,2` */
+  threads: number[];
   /** Seconds of timed steps per side, batch and round (at least `minIters` steps). `--budget 3` */
   budget: number;
   /** Most timed steps per side and batch. `--iters 30` */
@@ -77,6 +84,8 @@ export interface BenchConfig {
 const DEFAULTS: BenchConfig = {
   batches: [64, 4096],
   peers: ["cpu", "wasm"],
+  backends: ["ts", "wasm"],
+  threads: [1, 2],
   budget: 3,
   iters: 30,
   minIters: 5,
@@ -87,7 +96,7 @@ const DEFAULTS: BenchConfig = {
 };
 
 /** One step that can be timed; `phases` (ours only) times forward, backward and Adam apart. */
-interface Side {
+export interface Side {
   name: string;
   step(): number;
   phases?: () => [number, number, number];
@@ -95,7 +104,7 @@ interface Side {
 }
 
 /** A policy's fixed batch: observations, sampled actions, old log-probs (jittered), advantages. */
-function makeData(B: number, seed: number): { data: StepData; init: InitParams } {
+export function makeData(B: number, seed: number): { data: StepData; init: InitParams } {
   const rng = new Rng(seed);
   const pi = new GaussianMlpPolicy(OBS, ACT, { rng: rng.spawn() });
   const obs = rng.fillNormal(new Float32Array(B * OBS));
@@ -155,7 +164,7 @@ function opsSide(data: StepData, init: InitParams): Side {
 }
 
 /** Ours, through GaussianMlpPolicy and DiagGaussian.logProb. */
-function policySide(data: StepData, init: InitParams, seed: number): Side {
+export function policySide(data: StepData, init: InitParams, seed: number): Side {
   const B = data.batch;
   const pi = new GaussianMlpPolicy(OBS, ACT, { rng: new Rng(seed).spawn() });
   const params = pi.parameters();
@@ -237,7 +246,14 @@ function parseArgs(args: string[]): BenchConfig {
           throw new Error(`bench: --peers takes cpu, wasm or none; got ${v}`);
         }
       }
-    } else if (flag === "--budget") cfg.budget = num(val());
+    } else if (flag === "--backends") {
+      const v = val();
+      cfg.backends = v.split(",") as BackendName[];
+      if (!cfg.backends.every((b) => b === "ts" || b === "wasm")) {
+        throw new Error(`bench: --backends takes ts and/or wasm; got ${v}`);
+      }
+    } else if (flag === "--threads") cfg.threads = val().split(",").map(num);
+    else if (flag === "--budget") cfg.budget = num(val());
     else if (flag === "--iters") cfg.iters = num(val());
     else if (flag === "--min-iters") cfg.minIters = num(val());
     else if (flag === "--warmup") cfg.warmup = num(val());
@@ -247,6 +263,7 @@ function parseArgs(args: string[]): BenchConfig {
     else if (flag === "--help") {
       console.log(
         `deno task bench [flags]\n  --batch 64,4096   batch sizes B\n  --peers cpu,wasm  tfjs backends (or none)\n` +
+          `  --backends ts,wasm  our product backends\n  --threads 1,2     thread counts for ours/policy\n` +
           `  --budget 3        seconds of timed steps per side\n  --iters 30        most timed steps\n` +
           `  --min-iters 5     fewest timed steps\n  --warmup 3        untimed steps (≥ 2)\n` +
           `  --rounds 2        rounds over all sides (interleaves them in time)\n` +
@@ -267,17 +284,30 @@ export async function main(args: string[]): Promise<BenchRow[]> {
   const notes: string[] = [];
   for (const B of cfg.batches) {
     const { data, init } = makeData(B, cfg.seed);
-    const sides: (() => Promise<Side>)[] = [
-      () => Promise.resolve(opsSide(data, init)),
-      () => Promise.resolve(policySide(data, init, cfg.seed)),
-      async () => { // the same policy step with matmuls split over both cores (lib/threads.ts)
-        await startThreads(2);
+    /**
+     * A side of ours on product backend `be` and `threads` threads, its steps inside
+     * `reuseBuffers` (as training runs them) unless `fresh`.
+     */
+    const ours =
+      (be: BackendName, threads: number, make: () => Side, fresh = false) => async () => {
+        setBackend(be);
+        await startThreads(threads);
+        const side = make(),
+          suffix = (threads > 1 ? `-${threads}threads` : "") + (fresh ? " fresh" : "");
         return {
-          ...policySide(data, init, cfg.seed),
-          name: "ours/policy-2threads",
+          name: `${side.name}${suffix} [${be}]`,
+          step: fresh ? side.step : () => reuseBuffers(side.step),
           dispose: stopThreads,
         };
-      },
+      };
+    const sides: (() => Promise<Side>)[] = [
+      ...(cfg.backends.includes("ts") // the step before issue 16: ts products, fresh buffers
+        ? [ours("ts", 1, () => policySide(data, init, cfg.seed), true)]
+        : []),
+      ...cfg.backends.flatMap((be) => [
+        ours(be, 1, () => opsSide(data, init)),
+        ...cfg.threads.map((t) => ours(be, t, () => policySide(data, init, cfg.seed))),
+      ]),
       ...cfg.peers.map((backend) => async () => {
         await useBackend(backend);
         let label = `tfjs/${backend}`;
@@ -315,14 +345,15 @@ export async function main(args: string[]): Promise<BenchRow[]> {
       row.msPerStep = median(ts);
       row.steps = ts.length;
     }
-    if (cfg.profile) {
+    for (const be of cfg.profile ? cfg.backends : []) {
+      setBackend(be);
       for (const side of [opsSide(data, init), policySide(data, init, cfg.seed)]) {
-        for (let i = 0; i < cfg.warmup; i++) side.step();
+        for (let i = 0; i < cfg.warmup; i++) reuseBuffers(side.step);
         const ph: [number, number, number][] = [];
-        for (let i = 0; i < Math.max(cfg.minIters, 3); i++) ph.push(side.phases!());
+        for (let i = 0; i < Math.max(cfg.minIters, 3); i++) ph.push(reuseBuffers(side.phases!));
         const [f, b, a] = [0, 1, 2].map((k) => median(ph.map((p) => p[k])));
         notes.push(
-          `B=${B} ${side.name}: forward ${f.toFixed(2)} ms, backward ${b.toFixed(2)} ms, ` +
+          `B=${B} ${side.name} [${be}]: forward ${f.toFixed(2)} ms, backward ${b.toFixed(2)} ms, ` +
             `Adam ${a.toFixed(2)} ms (medians of ${ph.length})`,
         );
       }
@@ -336,11 +367,12 @@ export async function main(args: string[]): Promise<BenchRow[]> {
       Deno.loadavg().map((x) => x.toFixed(2)).join(" ")
     } (other processes share the CPU when it is above 0).`,
   );
-  console.log(`| B | side | ms/step | steps | ×ours/ops | loss @1 | loss @2 |`);
+  const refName = rows[0].side;
+  console.log(`| B | side | ms/step | steps | × ${refName} | loss @1 | loss @2 |`);
   console.log(`|---:|---|---:|---:|---:|---:|---:|`);
   let mismatch = "";
   for (const r of rows) {
-    const ref = rows.find((q) => q.batch === r.batch && q.side === "ours/ops")!;
+    const ref = rows.find((q) => q.batch === r.batch && q.side === refName)!;
     console.log(
       `| ${r.batch} | ${r.side} | ${fmt(r.msPerStep, 8)} | ${r.steps} | ` +
         `${fmt(r.msPerStep / ref.msPerStep, 5)} | ${r.loss1.toPrecision(7)} | ${
@@ -350,12 +382,12 @@ export async function main(args: string[]): Promise<BenchRow[]> {
     for (const k of ["loss1", "loss2"] as const) {
       const rel = Math.abs(r[k] - ref[k]) / Math.max(Math.abs(ref[k]), 1e-3);
       if (!(rel < 1e-4)) {
-        mismatch += `\nB=${r.batch} ${r.side} ${k} ${r[k]} vs ours/ops ${ref[k]} (rel ${rel})`;
+        mismatch += `\nB=${r.batch} ${r.side} ${k} ${r[k]} vs ${refName} ${ref[k]} (rel ${rel})`;
       }
     }
   }
   if (notes.length) console.log(`\nWhere our time goes:\n  ${notes.join("\n  ")}`);
-  console.log(`\n(×ours/ops > 1 means slower than ours; ms are medians of the timed steps.)`);
+  console.log(`\n(× > 1 means slower than ${refName}; ms are medians of the timed steps.)`);
   if (mismatch) throw new Error(`bench: the sides disagree on the loss:${mismatch}`);
   return rows;
 }

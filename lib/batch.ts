@@ -6,18 +6,23 @@
  * @module
  */
 import type { Rng } from "./rng.ts";
+import { reuseBuffers } from "./tensor.ts";
 
 /**
  * Calls `fn` with the row indices of each minibatch, for `epochs` passes over B rows, reshuffled
  * with `rng` every epoch. B need not be a multiple of `minibatches` (1 ≤ minibatches ≤ B): each
  * part has ⌊B/minibatches⌋ rows and the last also takes the remainder (B = 10, 3 parts: 3, 3, 4).
+ * With `reuseBuffers: true` each call runs inside {@link reuseBuffers}: its op outputs and their
+ * gradients come from a pool and are released when it returns, so no tensor computed in `fn` may
+ * be used after it (the default is false).
  */
 export function forEachMinibatch(
   B: number,
-  opts: { epochs: number; minibatches: number; rng: Rng },
+  opts: { epochs: number; minibatches: number; rng: Rng; reuseBuffers?: boolean },
   fn: (idx: Uint32Array, epoch: number) => void,
 ): void {
   const { epochs, minibatches, rng } = opts;
+  const call = opts.reuseBuffers ? (i: Uint32Array, e: number) => reuseBuffers(() => fn(i, e)) : fn;
   if (!(Number.isInteger(minibatches) && minibatches >= 1 && minibatches <= B)) {
     throw new Error(
       `Cannot split a batch of ${B} rows into ${minibatches} minibatches: need 1 ≤ minibatches ≤ ${B}`,
@@ -28,7 +33,7 @@ export function forEachMinibatch(
   for (let e = 0; e < epochs; e++) {
     rng.shuffle(order);
     for (let m = 0; m < minibatches; m++) {
-      fn(order.subarray(m * size, m === minibatches - 1 ? B : (m + 1) * size), e);
+      call(order.subarray(m * size, m === minibatches - 1 ? B : (m + 1) * size), e);
     }
   }
 }

@@ -93,20 +93,20 @@ function encodeNumber(x: number, path: string): string {
   return Object.is(x, -0) ? "-0" : String(x);
 }
 
+/** A finite number other than −0: what the native JSON encoder writes exactly as `String` does. */
+const plainNumber = (x: unknown) =>
+  typeof x === "number" && Number.isFinite(x) && !Object.is(x, -0);
+
 function encode(v: unknown, path: string): string {
   if (v === null) return "null";
   if (typeof v === "number") return encodeNumber(v, path);
   if (typeof v === "string" || typeof v === "boolean") return JSON.stringify(v);
-  if (ArrayBuffer.isView(v) && !(v instanceof DataView)) {
-    const a = v as unknown as ArrayLike<number>;
-    const out = new Array<string>(a.length);
-    for (let i = 0; i < a.length; i++) out[i] = encodeNumber(a[i], `${path}[${i}]`);
-    return `[${out.join(",")}]`;
-  }
-  if (Array.isArray(v)) {
-    return `[${
-      v.map((x, i) => (x === undefined ? "null" : encode(x, `${path}[${i}]`))).join(",")
-    }]`;
+  if ((ArrayBuffer.isView(v) && !(v instanceof DataView)) || Array.isArray(v)) {
+    const a = v as ArrayLike<unknown>;
+    let i = 0;
+    while (i < a.length && plainNumber(a[i])) i++;
+    if (i === a.length) return JSON.stringify(Array.isArray(a) ? a : Array.from(a)); // native: String(x)
+    return `[${Array.from(a, (x, i) => x === undefined ? "null" : encode(x, `${path}[${i}]`))}]`;
   }
   if (typeof v === "object") {
     const o = v as Record<string, unknown>;

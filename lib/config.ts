@@ -76,6 +76,7 @@ export interface Config {
   evalEpisodes: number;
   evalEvery: number;
   threads: number;
+  backend: string;
   quiet: boolean;
 }
 
@@ -142,6 +143,8 @@ export const configHelp: Record<keyof Config, string> = {
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
   evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
   threads: "threads sharing each large matmul (bit-identical results for any count)",
+  backend:
+    "matrix products: wasm (WebAssembly SIMD; falls back to ts with a notice where SIMD is missing) or ts (scalar TypeScript, the reference); their numbers differ in the last bits",
   quiet: "print nothing but errors (never saved: a resumed run prints unless given again)",
 };
 
@@ -197,6 +200,7 @@ export const defaults: Config = {
   evalEpisodes: 10,
   evalEvery: 0,
   threads: 1,
+  backend: "wasm",
   quiet: false,
 };
 

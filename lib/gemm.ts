@@ -1,6 +1,7 @@
 /**
- * A register-blocked matrix multiply-accumulate, the one kernel behind `matmul`'s forward pass and
- * both of its gradients, and the transpose that feeds it.
+ * The `ts` product backend (lib/backend.ts): a register-blocked matrix multiply-accumulate in
+ * scalar TypeScript behind `matmul`'s forward pass and both of its gradients, and the transpose that
+ * feeds it. It is the reference the `wasm` backend (lib/gemm_wasm.ts) is tested against.
  *
  * ```text
  * C[m, n] += Σ_p A[m, p]·B[p, n]      A [M, P], B [P, N], C [M, N], all row-major

@@ -32,7 +32,6 @@
  * @module
  */
 import { ops } from "./deps.ts";
-import { transpose } from "./gemm.ts";
 import { matmulKernel as gemm } from "./threads.ts";
 import { fmtShape, like, record, type Storage, Tensor } from "./tensor.ts";
 
@@ -258,13 +257,26 @@ export function square(x: Tensor): Tensor {
   });
 }
 
-/** y = max(x, 0). */
+/** The bits of float32 storage as int32s. */
+const bits = (d: Float32Array) => new Int32Array(d.buffer, d.byteOffset, d.length);
+
+/**
+ * y = max(x, 0). Float32 runs branch-free on the bits (a data-dependent branch mispredicts on
+ * every other element of a layer's input): y = x & ~(x >> 31) zeroes sign-set values and keeps the
+ * rest, so −0 → +0 and NaN passes through; the gradient mask [y > 0] is (−bits(y)) >>> 31.
+ */
 export function relu(x: Tensor): Tensor {
   const [y, xd, yd] = output(x);
-  for (let i = 0; i < xd.length; i++) yd[i] = xd[i] > 0 ? xd[i] : 0;
+  if (xd instanceof Float32Array) {
+    const xi = bits(xd), yi = bits(yd as Float32Array);
+    for (let i = 0; i < xi.length; i++) yi[i] = xi[i] & ~(xi[i] >> 31);
+  } else for (let i = 0; i < xd.length; i++) yd[i] = xd[i] > 0 ? xd[i] : 0;
   return record(y, [x], (gy) => {
     const g = x.grad, xd = x.data;
-    for (let i = 0; i < g.length; i++) if (xd[i] > 0) g[i] += gy[i]; // ∂y/∂x = [x > 0]
+    if (yd instanceof Float32Array) {
+      const yi = bits(yd);
+      for (let i = 0; i < yi.length; i++) g[i] += gy[i] * ((-yi[i]) >>> 31); // ∂y/∂x = [x > 0] = [y > 0]
+    } else for (let i = 0; i < g.length; i++) if (xd[i] > 0) g[i] += gy[i]; // ∂y/∂x = [x > 0]
   });
 }
 
@@ -349,7 +361,7 @@ function checkMatmul(a: Tensor, w: Tensor): [number, number, number] {
   return [a.shape[0], a.shape[1], w.shape[1]];
 }
 
-/** y = A·W (+ b): A [B, K] · W [K, N] (+ b [N]) → [B, N], by the blocked {@link gemm}. */
+/** y = A·W (+ b): A [B, K] · W [K, N] (+ b [N]) → [B, N], on the current product backend. */
 function matmulForward(a: Tensor, w: Tensor, bias: Tensor | undefined): Tensor {
   const [B, K, N] = checkMatmul(a, w);
   if (bias && bias.size !== N) {
@@ -358,15 +370,14 @@ function matmulForward(a: Tensor, w: Tensor, bias: Tensor | undefined): Tensor {
     );
   }
   const y = new Tensor(like(a, B * N), [B, N]);
-  if (bias) { for (let i = 0; i < B; i++) y.data.set(bias.data, i * N); }
-  gemm(B, N, K, a.data, w.data, y.data);
+  gemm(B, N, K, a.data, w.data, y.data, { bias: bias?.data }); // y = b + A·W, rows of y not read
   return y;
 }
 
 function matmulBackward(a: Tensor, w: Tensor, gy: Storage): void {
   const B = a.shape[0], K = a.shape[1], N = w.shape[1];
-  if (a.requiresGrad) gemm(B, K, N, gy, transpose(w.data, K, N), a.grad); // ∂L/∂A = Gy·Wᵀ
-  if (w.requiresGrad) gemm(K, N, B, transpose(a.data, B, K), gy, w.grad); // ∂L/∂W = Aᵀ·Gy
+  if (a.requiresGrad) gemm(B, K, N, gy, w.data, a.grad, { layout: "nt" }); // ∂L/∂A = Gy·Wᵀ
+  if (w.requiresGrad) gemm(K, N, B, a.data, gy, w.grad, { layout: "tn" }); // ∂L/∂W = Aᵀ·Gy
 }
 
 /** y = A·W. @param a [B, K], differentiable @param w [K, N], differentiable @returns [B, N] */

@@ -13,6 +13,8 @@
  *
  * @module
  */
+import { AdamWasm } from "./adam_wasm.ts";
+import { getBackend } from "./backend.ts";
 import type { Tensor } from "./tensor.ts";
 
 /** What every optimizer offers: a settable learning rate, an update, and savable state. */
@@ -221,6 +223,7 @@ export class Adam extends BaseOptimizer {
   beta2: number;
   eps: number;
   weightDecay: number;
+  #wasm?: AdamWasm | null; // undefined: not set up yet; null: float64 parameters
 
   /** @param params the parameters, each with a stable unique `name` (keys of the state). */
   constructor(params: readonly Tensor[], opts: AdamOptions = {}) {
@@ -234,12 +237,32 @@ export class Adam extends BaseOptimizer {
     }
   }
 
+  /** The wasm path on the `wasm` backend with float32 parameters (see {@link adamSimd}). */
+  #simd(): AdamWasm | undefined {
+    if (getBackend() !== "wasm") return undefined;
+    if (this.#wasm === undefined) this.#wasm = adamSimd(this.params, this.buffers) ?? null;
+    return this.#wasm ?? undefined;
+  }
+
   step(): void {
     this.t++;
     const { beta1: b1, beta2: b2, eps, weightDecay: wd, lr } = this;
     const c1 = 1 - b1 ** this.t, c2 = 1 - b2 ** this.t; // bias corrections
+    const simd = this.#simd();
     this.params.forEach((p, k) => {
       if (!p.hasGrad) return; // no gradient: untouched, as PyTorch skips p.grad = None
+      if (simd) { // the same arithmetic in wasm, two lanes at a time: the same bits
+        simd.update(k, p.data as Float32Array, p.grad as Float32Array, {
+          b1,
+          b2,
+          wd,
+          lr,
+          c1,
+          c2,
+          eps,
+        });
+        return;
+      }
       const m = this.buffers.m[k], v = this.buffers.v[k], th = p.data, g = p.grad;
       for (let i = 0; i < th.length; i++) {
         const gi = g[i] + wd * th[i];
@@ -249,6 +272,19 @@ export class Adam extends BaseOptimizer {
       }
     });
   }
+}
+
+/**
+ * Adam's wasm path (lib/adam_wasm.ts) on the `wasm` backend with float32 parameters, set up on first
+ * use: m and v move into its memory, and `buffers` become views of it.
+ */
+function adamSimd(params: readonly Tensor[], buffers: Record<string, Float64Array[]>) {
+  if (!params.every((p) => p.data instanceof Float32Array)) return;
+  const w = new AdamWasm(params.map((p) => p.size));
+  w.m.forEach((view, k) => view.set(buffers.m[k]));
+  w.v.forEach((view, k) => view.set(buffers.v[k]));
+  buffers.m = w.m, buffers.v = w.v;
+  return w;
 }
 
 /** Options for {@link SGD}. */

@@ -102,7 +102,8 @@ export function behaviourCloning(
   const train = new Array<number>(epochs).fill(0);
   const validation = opts.validation ? [] as number[] : undefined;
   let lastEpoch = 0;
-  forEachMinibatch(N, { epochs, minibatches: Math.ceil(N / minibatchSize), rng }, (idx, e) => {
+  const batching = { epochs, minibatches: Math.ceil(N / minibatchSize), rng, reuseBuffers: true };
+  forEachMinibatch(N, batching, (idx, e) => {
     if (e !== lastEpoch) validation?.push(nll(policy, opts.validation!));
     lastEpoch = e;
     const x = new Tensor(gatherRows(demos.obs, idx, S), [idx.length, S]);

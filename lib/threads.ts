@@ -1,5 +1,5 @@
 /**
- * Optional multi-core matmul: large {@link gemm} calls are split by rows between this thread and
+ * Optional multi-core matmul: large products (lib/backend.ts) are split by rows between this thread and
  * Web Workers that share a `SharedArrayBuffer` scratch space.
  *
  * ```text
@@ -10,20 +10,28 @@
  * measured speed of each side per product shape: a worker starts late (its wake-up, and the rows
  * this thread copies for it first) and reads data another core just wrote, so an even split leaves
  * this thread waiting. Off until {@link startThreads}; small products (below
- * {@link MIN_PARALLEL_WORK} multiply-adds) and float64 data always run on this thread.
+ * {@link minParallelWork} multiply-adds) and float64 data always run on this thread.
  *
  * Reference: the HTML Living Standard's shared memory and `Atomics.wait`/`notify` (ECMAScript §25.4).
  *
  * @module
  */
-import { gemm } from "./gemm.ts";
+import { backendCode, type Layout, product, type ProductOptions } from "./backend.ts";
+import { transpose } from "./gemm.ts";
 import type { Storage } from "./tensor.ts";
 
-/** Products with fewer multiply-adds than this stay on one thread. */
-export const MIN_PARALLEL_WORK = 1 << 20;
+/**
+ * Products with fewer multiply-adds than this stay on one thread: 2²⁰ on `ts`, 2²⁵ on `wasm`
+ * (about 1 ms of its work; below that a worker's wake-up and the copies cost more than they save:
+ * a 64-row minibatch of PPO ran 21 % of its time waiting for the worker at 2²⁰).
+ */
+export function minParallelWork(code = backendCode()): number {
+  return code ? 1 << 25 : 1 << 20;
+}
 
 /**
- * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop, µs]. This thread
+ * Control words per worker: [seq, done, m0, rows, N, P, offA, offB, offC, stop, µs, layout,
+ * backend, lda]. This thread
  * posts job `seq` by writing the job words, then `seq += 1` and a notify; the worker runs it, writes
  * how long its gemm took (µs) and sets `done = seq`. Both sides re-check their word after every
  * wake-up: a notify says only that someone called notify, and one sent late (the poster descheduled
@@ -40,7 +48,13 @@ export const SEQ = 0,
   OFF_B = 7,
   OFF_C = 8,
   STOP = 9,
-  MICROS = 10;
+  MICROS = 10,
+  LAYOUT = 11,
+  BACKEND = 12,
+  LDA = 13;
+
+/** Layout codes for the LAYOUT word. */
+export const LAYOUTS: readonly Layout[] = ["nn", "tn", "nt"];
 
 interface Pool {
   workers: Worker[];
@@ -106,7 +120,7 @@ export function stopThreads(): void {
 
 /** This thread's current fraction of the rows of an M × N × P product (1 when off or too small). */
 export function mainShare(M: number, N: number, P: number): number {
-  if (!pool || M * N * P < MIN_PARALLEL_WORK) return 1;
+  if (!pool || M * N * P < minParallelWork()) return 1;
   return pool.share.get(`${M},${N},${P}`) ?? 1 / (pool.workers.length + 1);
 }
 
@@ -115,7 +129,11 @@ export function threadCount(): number {
   return pool ? pool.workers.length + 1 : 1;
 }
 
-/** C[M, N] += A[M, P]·B[P, N], on several cores when started and worth it; see the module doc. */
+/**
+ * C[M, N] += op(A)·op(B) on the current backend (lib/backend.ts), on several cores when started and
+ * worth it; see the module doc. `nt` products go to the workers as stored; `tn` ones too on the wasm
+ * backend (every worker reads its columns of Aᵀ in place), and on ts are transposed here first.
+ */
 export function matmulKernel(
   M: number,
   N: number,
@@ -123,35 +141,45 @@ export function matmulKernel(
   a: Storage,
   b: Storage,
   c: Storage,
+  opts: ProductOptions = {},
 ): void {
   const p = pool;
-  if (!p || M * N * P < MIN_PARALLEL_WORK || !(c instanceof Float32Array)) {
-    gemm(M, N, P, a, b, c);
+  if (!p || M * N * P < minParallelWork() || !(c instanceof Float32Array)) {
+    product(M, N, P, a, b, c, opts);
     return;
   }
+  let layout = opts.layout ?? "nn";
+  const code = backendCode(), strided = layout === "tn" && code !== 0; // wasm reads Aᵀ's columns in place
+  if (layout === "tn" && !strided) [a, layout] = [transpose(a, P, M), "nn"];
+  if (opts.bias) { for (let m = 0; m < M; m++) c.set(opts.bias.subarray(0, N), m * N); }
+  const lay = LAYOUTS.indexOf(layout), lda = strided ? M : P;
   const { ctrl, data, workers } = p, W = workers.length, shape = `${M},${N},${P}`;
   const f = p.share.get(shape) ?? 1 / (W + 1);
   const share = Math.min(M, Math.ceil((M * f) / 4) * 4); // this thread's rows, a multiple of 4
   const perWorker = Math.ceil((M - share) / W / 4) * 4;
-  if (share === M || (M - share) * (P + N) + P * N > data.length) {
-    gemm(M, N, P, a, b, c);
+  if (share === M || (strided ? P * M : (M - share) * P) + (M - share) * N + P * N > data.length) {
+    product(M, N, P, a, b, c, { layout });
     return;
   }
-  // Scratch: B, then each worker's A rows and C rows.
+  // Scratch: B, then all of Aᵀ if strided, then each worker's A rows (unless strided) and C rows.
   data.set(b.subarray(0, P * N), 0);
   let off = P * N, m0 = share, busy = 0;
+  const offA = off;
+  if (strided) data.set(a.subarray(0, P * M), offA), off += P * M;
   for (let w = 0; w < W && m0 < M; w++) {
     const rows = Math.min(perWorker, M - m0), s = w * CTRL;
-    data.set(a.subarray(m0 * P, (m0 + rows) * P), off);
-    data.set(c.subarray(m0 * N, (m0 + rows) * N), off + rows * P);
+    ctrl[s + OFF_A] = strided ? offA + m0 : off; // Aᵀ's column m0, or a copy of A's rows
+    if (!strided) data.set(a.subarray(m0 * P, (m0 + rows) * P), off), off += rows * P;
+    data.set(c.subarray(m0 * N, (m0 + rows) * N), off);
     ctrl[s + M0] = m0, ctrl[s + ROWS] = rows, ctrl[s + NN] = N, ctrl[s + PP] = P;
-    ctrl[s + OFF_A] = off, ctrl[s + OFF_B] = 0, ctrl[s + OFF_C] = off + rows * P;
+    ctrl[s + OFF_B] = 0, ctrl[s + OFF_C] = off, ctrl[s + LDA] = lda;
+    ctrl[s + LAYOUT] = lay, ctrl[s + BACKEND] = code;
     Atomics.add(ctrl, s + SEQ, 1);
     Atomics.notify(ctrl, s + SEQ);
-    off += rows * (P + N), m0 += rows, busy++;
+    off += rows * N, m0 += rows, busy++;
   }
   const t0 = performance.now();
-  gemm(share, N, P, a, b, c); // this thread's rows, in place
+  product(share, N, P, a, b, c, { layout, lda }); // this thread's rows, in place
   const mine = performance.now() - t0;
   let slowest = 0; // µs per row of the slowest worker: from its own clock, or this thread's wait
   for (let w = 0; w < busy; w++) {

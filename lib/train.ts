@@ -53,6 +53,7 @@ import { RunningMeanStd, type RunningMeanStdStats } from "./running_stats.ts";
 import { lrSchedule } from "./schedule.ts";
 import type { Tensor } from "./tensor.ts";
 import { startThreads, stopThreads } from "./threads.ts";
+import { type BackendName, setBackend, simdSupported } from "./backend.ts";
 import type { TrainContext, Trainer, UpdateResult } from "./trainer.ts";
 import { VectorEnv } from "./vector_env.ts";
 
@@ -321,6 +322,15 @@ async function run(
       "warn",
     );
   }
+  cfg.backend ??= "ts"; // a run saved before --backend existed used ts
+  if (cfg.backend !== "ts" && cfg.backend !== "wasm") {
+    throw new Error(`--backend must be ts or wasm, got "${cfg.backend}"`);
+  }
+  if (cfg.backend === "wasm" && !simdSupported()) {
+    log("notice: this runtime lacks WebAssembly SIMD; --backend wasm falls back to ts", "info");
+    cfg.backend = "ts";
+  }
+  setBackend(cfg.backend as BackendName);
   if (!opts.env) {
     throw new Error("train: options.env, the env factory, is required (mod.ts's train() has one)");
   }

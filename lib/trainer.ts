@@ -131,6 +131,7 @@ export function optimizeEpochs(
     epochs: cfg.epochs,
     minibatches: Math.min(cfg.minibatches, B),
     rng: ctx.rng.batch,
+    reuseBuffers: true, // nothing computed in a minibatch outlives it
   }, (idx) => {
     optimizer.zeroGrad();
     const { loss, terms } = objective(idx);

@@ -3,7 +3,7 @@
  * deterministic return reaches a threshold, watching the console through the DevTools protocol;
  * optionally saves a screenshot. Used by tests/demo_test.ts and to make docs/demo.png:
  *
- *   deno run -A scripts/demo.ts [--until -400] [--timeout 300] [--screenshot docs/demo.png]
+ *   deno run -A scripts/demo.ts [--until=-400] [--timeout 300] [--screenshot docs/demo.png] [--settle 300]
  *
  * @module
  */
@@ -79,11 +79,18 @@ async function devtoolsPort(stderr: ReadableStream<Uint8Array>): Promise<number>
 
 /**
  * Opens docs/demo.html?autostart and polls the page until an evaluation reaches `until`, the run
- * ends, or `timeoutMs` passes; then saves `screenshot` (PNG) if given, and evaluates the
+ * ends, or `timeoutMs` passes; then, `settleMs` later (default 300), saves `screenshot` (PNG) if
+ * given, and evaluates the
  * expression `evaluate` in the page (awaiting a promise) if given.
  */
 export async function runDemo(
-  opts: { until?: number; timeoutMs?: number; screenshot?: string; evaluate?: string } = {},
+  opts: {
+    until?: number;
+    timeoutMs?: number;
+    screenshot?: string;
+    settleMs?: number;
+    evaluate?: string;
+  } = {},
 ): Promise<DemoRun> {
   const { until = -400, timeoutMs = 300_000 } = opts;
   const bin = findChromium();
@@ -152,7 +159,7 @@ export async function runDemo(
         ) break;
       }
       const seconds = (performance.now() - t0) / 1000;
-      await new Promise((r) => setTimeout(r, 300)); // one more frame of the pendulum
+      await new Promise((r) => setTimeout(r, opts.settleMs ?? 300)); // the pendulum moves on
       if (opts.screenshot) {
         const shot = await cdp.send("Page.captureScreenshot", { format: "png" });
         await Deno.writeFile(
@@ -206,12 +213,14 @@ if (import.meta.main) {
       until: { type: "string", default: "-400" },
       timeout: { type: "string", default: "300" },
       screenshot: { type: "string" },
+      settle: { type: "string", default: "300" },
     },
   });
   const run = await runDemo({
     until: Number(values.until),
     timeoutMs: Number(values.timeout) * 1000,
     screenshot: values.screenshot,
+    settleMs: Number(values.settle),
   });
   console.log(JSON.stringify(run, null, 1));
 }

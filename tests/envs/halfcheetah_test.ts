@@ -2,6 +2,7 @@ import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { loadHalfCheetahModel, makeHalfCheetah } from "../../envs/halfcheetah.ts";
 import { Rng } from "../../lib/rng.ts";
 import { boxSpace, type Env, type StepResult } from "../../envs/types.ts";
+import { checkGolden, type Make } from "./mujoco_suite.ts";
 
 /** Published compiled-model facts (shared/reference/envs.md). */
 const MASSES: Record<string, number> = {
@@ -287,4 +288,14 @@ Deno.test("creating and closing 200 envs does not grow the wasm heap or the RSS"
   // One leaked MjData is ≈ 13.6 MB of heap, so 150 leaks would add ≈ 2 GB.
   strictEqual(heap200, heap50, `wasm heap grew from ${heap50} to ${heap200} bytes`);
   ok(rss200 - rss50 < 100e6, `RSS grew by ${(rss200 - rss50) / 1e6} MB`);
+});
+
+Deno.test("HalfCheetah-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6 relative", async () => {
+  await checkGolden(makeHalfCheetah as Make, {
+    r1: 0.3206701259,
+    sum: 2.288113476,
+    steps: 10,
+    obs: [-0.2090114, 0.019356786, 0.23257986],
+    spaces: { obs: 17, low: -1, high: 1, d: 6 },
+  });
 });

@@ -8,7 +8,7 @@ import {
 } from "node:assert/strict";
 import { Rng } from "../../lib/rng.ts";
 import { Pendulum } from "../../envs/pendulum.ts";
-import { envIds, makeEnv } from "../../envs/registry.ts";
+import { envDescriptions, envIds, makeEnv } from "../../envs/registry.ts";
 import type { Env } from "../../envs/types.ts";
 import { VectorEnv, type VectorEnvLike } from "../../lib/vector_env.ts";
 import { CTRL, makeVectorEnv, WorkerVectorEnv } from "../../envs/worker_pool.ts";
@@ -26,14 +26,22 @@ function snapshot(v: VectorEnvLike, r = v.buffers) {
 }
 
 Deno.test("registry: makeEnv builds Pendulum-v1 with options and names valid ids on error", async () => {
-  deepStrictEqual([...envIds], [
+  deepStrictEqual([...envIds].slice(0, 7), [
     "Pendulum-v1",
     "HalfCheetah-v5",
+    "Hopper-v5",
+    "Walker2d-v5",
+    "Swimmer-v5",
+    "InvertedPendulum-v5",
+    "InvertedDoublePendulum-v5",
+  ]);
+  deepStrictEqual([...envIds].slice(-4), [
     "CartPole-v1",
     "Acrobot-v1",
     "MountainCar-v0",
     "MountainCarContinuous-v0",
   ]);
+  for (const id of envIds) ok(envDescriptions[id].length > 20, `${id} has a description`);
   const env = await makeEnv("Pendulum-v1", { g: 0, maxEpisodeSteps: 2 });
   ok(env instanceof Pendulum);
   env.setState(new Float64Array([1, 0, 0]));

@@ -141,3 +141,13 @@ Deno.test("clamp's gradient at and past the bounds; `inward` passes only gradien
   deepStrictEqual(grad(xs, 1, true), [0, 1, 1, 1, 1]); // ∂ > 0: descent lowers x, so x = 5 moves in
   deepStrictEqual(grad(xs, -1, true), [-1, -1, -1, -1, 0]); // ∂ < 0: descent raises x, so x = −3 moves in
 });
+
+Deno.test("float32 relu, branch-free, equals max(x, 0) and its gradient [x > 0], at ±0 too", () => {
+  const xs = [-2, -0, 0, 1e-45, -1e-45, 3.5, -1e30, 1e30, 0.25].map(Math.fround);
+  const x = Tensor.from(xs, undefined, { requiresGrad: true });
+  const y = op.relu(x);
+  deepStrictEqual(y.toArray(), xs.map((v) => (v > 0 ? v : 0)));
+  ok(Object.is(y.data[1], 0), "relu(−0) is +0");
+  op.sum(op.mulScalar(y, 3)).backward();
+  deepStrictEqual(Array.from(x.grad), xs.map((v) => (v > 0 ? 3 : 0)));
+});

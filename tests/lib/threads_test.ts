@@ -1,10 +1,10 @@
 import { deepStrictEqual, ok, rejects } from "node:assert/strict";
-import { gemm } from "../../lib/gemm.ts";
+import { type Layout, product, setBackend } from "../../lib/backend.ts";
 import {
   DONE,
   mainShare,
   matmulKernel,
-  MIN_PARALLEL_WORK,
+  minParallelWork,
   ROWS,
   SEQ,
   startThreads,
@@ -26,36 +26,48 @@ async function deadline<T>(p: Promise<T>, ms: number, what: string): Promise<T> 
   }
 }
 
-Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread, edges and accumulation included", async () => {
+Deno.test("matmul on 2 and 3 threads is bit-identical to 1 thread on both backends, all layouts", async () => {
   const rng = new Rng(3);
-  const cases = [[257, 130, 131], [1024, 64, 64], [4096, 256, 17], [33, 1024, 64]];
-  const want = cases.map(([M, N, P]) => {
-    const a = Float32Array.from({ length: M * P }, () => rng.normal());
-    const b = Float32Array.from({ length: P * N }, () => rng.normal());
-    const c0 = Float32Array.from({ length: M * N }, () => rng.normal()); // C accumulates
-    const c = c0.slice();
-    gemm(M, N, P, a, b, c);
-    ok(M * N * P >= MIN_PARALLEL_WORK, `case ${M}×${N}×${P} is large enough to split`);
-    return { M, N, P, a, b, c0, c };
-  });
-  for (const threads of [2, 3]) {
-    await deadline(startThreads(threads, { scratchMB: 16 }), 30_000, `startThreads(${threads})`);
-    try {
-      deepStrictEqual(threadCount(), threads);
-      for (const { M, N, P, a, b, c0, c } of want) {
-        const shares = new Set<number>();
-        for (let call = 0; call < 6; call++) { // the split adapts between calls
-          shares.add(mainShare(M, N, P));
-          const got = c0.slice();
-          matmulKernel(M, N, P, a, b, got);
-          ok(got.every((v, i) => Object.is(v, c[i])), `${threads} threads, ${M}×${N}×${P}`);
+  const cases: [number, number, number, Layout][] = [
+    [1031, 130, 257, "nn"],
+    [4096, 256, 33, "nn"],
+    [1024, 64, 520, "nt"],
+    [301, 37, 3019, "nt"],
+    [33, 1024, 1031, "tn"],
+    [260, 513, 257, "tn"],
+  ];
+  for (const backend of ["ts", "wasm"] as const) {
+    setBackend(backend);
+    const want = cases.map(([M, N, P, layout]) => {
+      const a = Float32Array.from({ length: M * P }, () => rng.normal());
+      const b = Float32Array.from({ length: P * N }, () => rng.normal());
+      const c0 = Float32Array.from({ length: M * N }, () => rng.normal()); // C accumulates
+      const c = c0.slice();
+      product(M, N, P, a, b, c, { layout }); // one thread
+      ok(M * N * P >= minParallelWork(), `case ${M}×${N}×${P} is large enough to split`);
+      return { M, N, P, layout, a, b, c0, c };
+    });
+    for (const threads of [2, 3]) {
+      await deadline(startThreads(threads, { scratchMB: 16 }), 30_000, `startThreads(${threads})`);
+      try {
+        deepStrictEqual(threadCount(), threads);
+        for (const { M, N, P, layout, a, b, c0, c } of want) {
+          const shares = new Set<number>(),
+            what = `${backend}, ${threads} threads, ${M}×${N}×${P} ${layout}`;
+          for (let call = 0; call < 6; call++) { // the split adapts between calls
+            shares.add(mainShare(M, N, P));
+            const got = c0.slice();
+            matmulKernel(M, N, P, a, b, got, { layout });
+            ok(got.every((v, i) => Object.is(v, c[i])), what);
+          }
+          ok(shares.size > 1, `the split of ${what} never moved from ${[...shares]}`);
         }
-        ok(shares.size > 1, `the split of ${M}×${N}×${P} never moved from ${[...shares]}`);
+      } finally {
+        stopThreads();
       }
-    } finally {
-      stopThreads();
     }
   }
+  setBackend("wasm");
   deepStrictEqual(threadCount(), 1);
 });
 

@@ -1,0 +1,312 @@
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import {
+  loadHumanoidModel,
+  loadHumanoidStandupModel,
+  makeHumanoid,
+  makeHumanoidStandup,
+} from "../../envs/humanoid.ts";
+import type { MjData } from "../../envs/mujoco.ts";
+import type { MujocoModel } from "../../envs/mujoco_env.ts";
+import { checkDefaultLimit, referenceData, referenceStep } from "./mujoco_reference.ts";
+import {
+  checkBadActions,
+  checkGolden,
+  checkResetNoise,
+  checkStateRestore,
+  checkTruncation,
+  checkVectorBackends,
+  type Make,
+  randomActions,
+} from "./mujoco_suite.ts";
+
+const NQ = 24;
+const NV = 23;
+const MASSES = [
+  0,
+  8.907462,
+  2.261947,
+  6.616194,
+  4.751751,
+  2.755696,
+  1.767146,
+  4.751751,
+  2.755696,
+  1.767146,
+  1.66108,
+  1.22954,
+  1.66108,
+  1.22954,
+];
+
+/** Gymnasium's v5 observation of `d`: qpos[2:], qvel, then the stale blocks without the world. */
+function referenceObs(d: MjData): Float32Array {
+  const tail = (name: "cinert" | "cvel" | "qfrc_actuator" | "cfrc_ext", skip: number) =>
+    Array.from(d[name] as Float64Array).slice(skip);
+  return Float32Array.from([
+    ...Array.from(d.qpos as Float64Array).slice(2),
+    ...(d.qvel as Float64Array),
+    ...tail("cinert", 10),
+    ...tail("cvel", 6),
+    ...tail("qfrc_actuator", 6),
+    ...tail("cfrc_ext", 6),
+  ]);
+}
+
+/** Mass centre (x, y) from the stale xipos. */
+function massCentre(m: MujocoModel, d: MjData): [number, number] {
+  const mass = m.model.body_mass as Float64Array;
+  const xi = d.xipos as Float64Array;
+  let [x, y, total] = [0, 0, 0];
+  for (let b = 0; b < 14; b++) {
+    x += mass[b] * xi[3 * b];
+    y += mass[b] * xi[3 * b + 1];
+    total += mass[b];
+  }
+  return [x / total, y / total];
+}
+
+/** min(5e-7·Σ cfrc_ext², 10), raw forces of all bodies. */
+function contactCost(d: MjData): number {
+  const f = d.cfrc_ext as Float64Array;
+  return Math.min(5e-7 * f.reduce((s, x) => s + x * x, 0), 10);
+}
+
+for (
+  const [file, load] of [["humanoid", loadHumanoidModel], [
+    "standup",
+    loadHumanoidStandupModel,
+  ]] as const
+) {
+  Deno.test(`${file}.xml compiles to the published counts, masses, gears and ranges`, async () => {
+    const { mj, model, timestep } = await load();
+    deepStrictEqual(
+      [model.nq, model.nv, model.nu, model.nbody, model.njnt, model.ngeom, model.ntendon],
+      [24, 23, 17, 14, 18, 18, 2],
+    );
+    strictEqual(timestep, 0.003);
+    const mass = Array.from(model.body_mass as Float64Array);
+    mass.forEach((m, i) => ok(Math.abs(m - MASSES[i]) < 1e-6, `body ${i} mass ${m}`));
+    ok(Math.abs(mass.reduce((a, b) => a + b) - 42.11603) < 1e-5);
+    const gear = model.actuator_gear as Float64Array;
+    deepStrictEqual(
+      Array.from({ length: 17 }, (_, i) => gear[6 * i]),
+      [100, 100, 100, 100, 100, 300, 200, 100, 100, 300, 200, 25, 25, 25, 25, 25, 25],
+    );
+    const range = model.actuator_ctrlrange as Float64Array;
+    ok(Array.from(range).every((v, i) => v === (i % 2 ? 0.4 : -0.4)));
+    const joint = (i: number) => mj.mj_id2name(model, mj.mjtObj.mjOBJ_JOINT.value, i);
+    const trn = model.actuator_trnid as Int32Array;
+    deepStrictEqual([0, 1, 2].map((i) => joint(trn[2 * i])), [
+      "abdomen_y",
+      "abdomen_z",
+      "abdomen_x",
+    ]);
+    const jr = model.jnt_range as Float64Array;
+    const deg = (i: number) => [jr[2 * i], jr[2 * i + 1]].map((r) => Math.round(r * 180 / Math.PI));
+    const leftHipY = Array.from({ length: 18 }, (_, i) => i).find((i) =>
+      joint(i) === "left_hip_y"
+    )!;
+    deepStrictEqual(deg(leftHipY), file === "humanoid" ? [-110, 20] : [-120, 20]);
+    strictEqual((model.qpos0 as Float64Array)[2], file === "humanoid" ? 1.4 : 0.105);
+  });
+}
+
+Deno.test("Humanoid-v5 and HumanoidStandup-v5 golden numbers (envs-suite.md) to ≤ 1e-7", async () => {
+  await checkGolden(makeHumanoid as Make, {
+    r1: 4.932009476,
+    sum: 49.31992104,
+    steps: 10,
+    spaces: { obs: 348, low: -0.4, high: 0.4, d: 17 },
+    obs: [1.2676895, 0.95934294, -0.038754908],
+  }, 1e-7);
+  await checkGolden(makeHumanoidStandup as Make, {
+    r1: 36.52984427,
+    sum: 332.4723573,
+    steps: 10,
+    spaces: { obs: 348, low: -0.4, high: 0.4, d: 17 },
+    obs: [0.091430485, 0.98777086, -0.084637632],
+  }, 1e-7);
+});
+
+Deno.test("Humanoid-v5 matches Gymnasium's formulas on an independent MjData under random actions", async () => {
+  const m = await loadHumanoidModel();
+  const env = await makeHumanoid();
+  const { obs } = env.reset({ seed: 5 });
+  const ref = referenceData(m, env.getState());
+  try {
+    deepStrictEqual(obs, referenceObs(ref));
+    let contacts = 0;
+    for (const a of randomActions(env, 6, 40)) {
+      const before = massCentre(m, ref);
+      referenceStep(m, ref, a, 5, true);
+      const r = env.step(a);
+      const after = massCentre(m, ref);
+      const vx = (after[0] - before[0]) / 0.015;
+      const vy = (after[1] - before[1]) / 0.015;
+      const q = ref.qpos as Float64Array;
+      const healthy = 1 < q[2] && q[2] < 2;
+      const ctrl = 0.1 * (ref.ctrl as Float64Array).reduce((s, x) => s + x * x, 0);
+      const contact = contactCost(ref);
+      if (contact > 0) contacts++;
+      const reward = (1.25 * vx + (healthy ? 5 : 0)) - (ctrl + contact);
+      ok(Math.abs(r.reward - reward) < 1e-9, `reward ${r.reward} vs ${reward}`);
+      strictEqual(r.terminated, !healthy);
+      deepStrictEqual(r.obs, referenceObs(ref));
+      const len = ref.ten_length as Float64Array;
+      const vel = ref.ten_velocity as Float64Array;
+      deepStrictEqual(r.info, {
+        x_position: q[0],
+        y_position: q[1],
+        tendon_length_0: len[0],
+        tendon_length_1: len[1],
+        tendon_velocity_0: vel[0],
+        tendon_velocity_1: vel[1],
+        distance_from_origin: Math.sqrt(q[0] ** 2 + q[1] ** 2),
+        x_velocity: vx,
+        y_velocity: vy,
+        reward_survive: healthy ? 5 : 0,
+        reward_forward: 1.25 * vx,
+        reward_ctrl: -ctrl,
+        reward_contact: -contact,
+      });
+      const sum = r.info.reward_forward + r.info.reward_survive + r.info.reward_ctrl +
+        r.info.reward_contact;
+      ok(Math.abs(r.reward - sum) < 1e-12);
+    }
+    ok(contacts > 10, `only ${contacts} steps had contact forces`);
+  } finally {
+    ref.delete();
+    env.close();
+  }
+});
+
+Deno.test("HumanoidStandup-v5 matches Gymnasium's formulas, dividing by the timestep 0.003", async () => {
+  const m = await loadHumanoidStandupModel();
+  const env = await makeHumanoidStandup();
+  const { obs, info } = env.reset({ seed: 7 });
+  const ref = referenceData(m, env.getState());
+  try {
+    deepStrictEqual(obs, referenceObs(ref));
+    strictEqual(info.z_distance_from_origin, (ref.qpos as Float64Array)[2] - 0.105);
+    let contacts = 0;
+    for (const a of randomActions(env, 8, 40)) {
+      referenceStep(m, ref, a, 5, true);
+      const r = env.step(a);
+      const q = ref.qpos as Float64Array;
+      const uph = q[2] / 0.003;
+      const ctrl = 0.1 * (ref.ctrl as Float64Array).reduce((s, x) => s + x * x, 0);
+      const impact = contactCost(ref);
+      if (impact > 0) contacts++;
+      ok(Math.abs(r.reward - (uph - ctrl - impact + 1)) < 1e-9);
+      strictEqual(r.terminated, false);
+      deepStrictEqual(r.obs, referenceObs(ref));
+      strictEqual(r.info.reward_linup, uph);
+      ok(Math.abs(r.info.reward_quadctrl + ctrl) < 1e-15);
+      strictEqual(r.info.reward_impact, -impact);
+      strictEqual(r.info.z_distance_from_origin, q[2] - 0.105);
+      const sum = r.info.reward_linup + r.info.reward_quadctrl + r.info.reward_impact + 1;
+      ok(Math.abs(r.reward - sum) < 1e-12);
+    }
+    ok(contacts > 30, `only ${contacts} steps touched the floor`);
+  } finally {
+    ref.delete();
+    env.close();
+  }
+});
+
+Deno.test("Humanoid-v5 terminates outside the open z range (low, high); the contact cost caps at 10", async () => {
+  const probe = await makeHumanoid();
+  probe.reset({ seed: 1 });
+  const s = probe.getState();
+  probe.step(new Float32Array(17));
+  const z = probe.getState()[2];
+  probe.close();
+  const up = (x: number) => x + Math.abs(x) * 2 ** -52;
+  const down = (x: number) => x - Math.abs(x) * 2 ** -52;
+  const cases: [[number, number], boolean][] = [
+    [[z, 3], false], // z = low: unhealthy (open)
+    [[0, z], false], // z = high: unhealthy (open)
+    [[down(z), 3], true],
+    [[0, up(z)], true],
+  ];
+  for (const [range, healthy] of cases) {
+    for (const terminateWhenUnhealthy of [true, false]) {
+      const env = await makeHumanoid({ healthyZRange: range, terminateWhenUnhealthy });
+      env.setState(s);
+      const r = env.step(new Float32Array(17));
+      strictEqual(r.terminated, !healthy && terminateWhenUnhealthy, `range ${range}`);
+      strictEqual(r.info.reward_survive, healthy ? 5 : 0);
+      env.close();
+    }
+  }
+  // Once the feet touch the floor, 1·Σ cfrc_ext² is far above 10: the cost is exactly the cap.
+  const heavy = await makeHumanoid({ contactCostWeight: 1, terminateWhenUnhealthy: false });
+  heavy.setState(s);
+  const costs = Array.from(
+    { length: 30 },
+    () => heavy.step(new Float32Array(17)).info.reward_contact,
+  );
+  ok(costs.every((c) => c >= -10) && costs.includes(-10), `contact rewards ${costs}`);
+  heavy.close();
+  const lying = await makeHumanoidStandup({ impactCostWeight: 1 });
+  lying.reset({ seed: 0 });
+  strictEqual(lying.step(new Float32Array(17)).info.reward_impact, -10);
+  lying.close();
+});
+
+Deno.test("Humanoid reset: qpos0 + U(±0.01)²⁴ (quaternion too), qvel U(±0.01)²³; reset info", async () => {
+  const qpos0 = (z: number) => [0, 0, z, 1, ...Array(20).fill(0)];
+  await checkResetNoise(makeHumanoid as Make, 0.01, "uniform", qpos0(1.4), NV);
+  await checkResetNoise(makeHumanoidStandup as Make, 0.01, "uniform", qpos0(0.105), NV);
+  const h = await makeHumanoid();
+  const { info } = h.reset({ seed: 3 });
+  const q = h.getState();
+  strictEqual(info.x_position, q[0]);
+  strictEqual(info.distance_from_origin, Math.sqrt(q[0] ** 2 + q[1] ** 2));
+  deepStrictEqual(Object.keys(info), [
+    "x_position",
+    "y_position",
+    "tendon_length_0",
+    "tendon_length_1",
+    "tendon_velocity_0",
+    "tendon_velocity_1",
+    "distance_from_origin",
+  ]);
+  h.close();
+});
+
+Deno.test("Humanoid state restore is exact; truncation at 1000; bad actions name the bounds", async () => {
+  for (
+    const [id, make] of [["Humanoid-v5", makeHumanoid], [
+      "HumanoidStandup-v5",
+      makeHumanoidStandup,
+    ]] as const
+  ) {
+    await checkStateRestore(make as Make, 15);
+    await checkTruncation(make as Make);
+    const env = await make();
+    checkDefaultLimit(env, 1000, NQ, NV);
+    env.close();
+    await checkBadActions(make as Make, id, "[-0.4, 0.4]^17");
+  }
+  await checkVectorBackends("Humanoid-v5");
+});
+
+Deno.test("Humanoid observation flags drop their blocks: 348 by default", async () => {
+  for (
+    const [opts, size] of [
+      [{}, 348],
+      [{ includeCinertInObservation: false }, 218],
+      [{ includeCvelInObservation: false, includeQfrcActuatorInObservation: false }, 253],
+      [{ includeCfrcExtInObservation: false, excludeCurrentPositionsFromObservation: false }, 272],
+    ] as const
+  ) {
+    for (const make of [makeHumanoid, makeHumanoidStandup]) {
+      const env = await make(opts);
+      strictEqual(env.observationSpace.shape[0], size);
+      strictEqual(env.reset({ seed: 0 }).obs.length, size);
+      strictEqual(env.step(new Float32Array(17)).obs.length, size);
+      env.close();
+    }
+  }
+});

@@ -1,0 +1,268 @@
+/**
+ * Checks shared by the MuJoCo v5 env tests: the golden numbers of envs-suite.md, compiled-model
+ * facts, reset draws and their moments, exact state restore, truncation, bad actions and the
+ * vector backends. Each `<env>_test.ts` calls these with its env's facts.
+ *
+ * @module
+ */
+import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
+import { Rng } from "../../lib/rng.ts";
+import type { MujocoModel } from "../../envs/mujoco_env.ts";
+import { boxSpace, type Env, type StepResult } from "../../envs/types.ts";
+import { VectorEnv } from "../../lib/vector_env.ts";
+import { WorkerVectorEnv } from "../../envs/worker_pool.ts";
+import { makeEnv } from "../../envs/registry.ts";
+
+/** Makes an env of the kind under test with options. */
+export type Make = (options?: Record<string, unknown>) => Promise<Env>;
+
+/** |x − ref| / |ref|. */
+export const relErr = (x: number, ref: number): number => Math.abs(x - ref) / Math.abs(ref);
+
+/** The golden row of envs-suite.md §3: from qpos0, zero qvel, a = 0.5·high for ≤ 10 steps. */
+export interface Golden {
+  r1: number;
+  sum: number;
+  /** Steps run: 10, or the step that terminated. */
+  steps: number;
+  obs: [number, number, number];
+  /** The observation size and the action box [low, high]^d of the env. */
+  spaces: { obs: number; low: number; high: number; d: number };
+}
+
+/** Runs the golden protocol; asserts ≤ `tol` relative error and returns the largest error. */
+export async function checkGolden(make: Make, g: Golden, tol = 1e-6): Promise<number> {
+  const env = await make({ resetNoiseScale: 0 });
+  try {
+    const { obs, low, high, d } = g.spaces;
+    deepStrictEqual(env.observationSpace.shape, [obs]);
+    strictEqual(env.reset({ seed: 0 }).obs.length, obs);
+    deepStrictEqual(boxSpace(env.actionSpace, "mujoco test").shape, [d]);
+    deepStrictEqual(boxSpace(env.actionSpace, "mujoco test").low, new Float32Array(d).fill(low));
+    deepStrictEqual(boxSpace(env.actionSpace, "mujoco test").high, new Float32Array(d).fill(high));
+    const a = boxSpace(env.actionSpace, "mujoco test").high.map((h) => 0.5 * h);
+    const rs: StepResult[] = [];
+    for (let t = 0; t < 10; t++) {
+      rs.push(env.step(a));
+      if (rs[t].terminated) break;
+    }
+    strictEqual(rs.length, g.steps, "steps until termination");
+    ok(rs.every((r, t) => r.terminated === (t === g.steps - 1 && g.steps < 10)));
+    const sum = rs.reduce((s, r) => s + r.reward, 0);
+    const last = rs[rs.length - 1].obs;
+    const errs = [
+      relErr(rs[0].reward, g.r1),
+      relErr(sum, g.sum),
+      ...g.obs.map((o, i) => relErr(last[i], o)),
+    ];
+    const worst = Math.max(...errs);
+    ok(worst <= tol, `golden errors ${errs.map((e) => e.toExponential(1))} > ${tol}`);
+    return worst;
+  } finally {
+    env.close();
+  }
+}
+
+/** Published compiled facts: counts, timestep and body masses (index 0 is the world). */
+export interface ModelFacts {
+  nq: number;
+  nv: number;
+  nu: number;
+  nbody: number;
+  timestep: number;
+  masses: number[];
+  totalMass: number;
+  ctrlrange: [number, number];
+  gear: number;
+}
+
+/** Compares the compiled model with its published facts. */
+export function checkModel(m: MujocoModel, f: ModelFacts): void {
+  const { model } = m;
+  deepStrictEqual([model.nq, model.nv, model.nu, model.nbody], [f.nq, f.nv, f.nu, f.nbody]);
+  strictEqual(m.timestep, f.timestep);
+  const mass: Float64Array = model.body_mass;
+  f.masses.forEach((want, i) => {
+    ok(Math.abs(mass[i + 1] - want) < 1e-5, `body ${i + 1} mass ${mass[i + 1]}, expected ${want}`);
+  });
+  const total = mass.reduce((s, x) => s + x, 0);
+  ok(Math.abs(total - f.totalMass) < 1e-5, `total mass ${total}, expected ${f.totalMass}`);
+  const range: Float64Array = model.actuator_ctrlrange;
+  const gear: Float64Array = model.actuator_gear; // [nu, 6]
+  for (let i = 0; i < f.nu; i++) {
+    deepStrictEqual([range[2 * i], range[2 * i + 1]], f.ctrlrange);
+    strictEqual(gear[6 * i], f.gear);
+  }
+}
+
+/** Seeded uniform actions in [scale·low, scale·high]. */
+export function randomActions(env: Env, seed: number, n: number, scale = 1): Float32Array[] {
+  const rng = new Rng(seed);
+  const { low, high } = boxSpace(env.actionSpace, "mujoco test");
+  return Array.from(
+    { length: n },
+    () => low.map((l, j) => scale * rng.uniform(l, high[j])),
+  );
+}
+
+/**
+ * Reset draws: q = qpos0 + U(−s, s) (nq draws first), then v = U(−s, s) or s·N(0, 1), exactly
+ * from `new Rng(seed)`; and over 400 resets the pooled noise has mean 0 and variance s²/3
+ * (uniform) or s² (normal), within 5 standard errors.
+ */
+export async function checkResetNoise(
+  make: Make,
+  s: number,
+  qvelNoise: "uniform" | "normal",
+  qpos0: number[],
+  nvel: number,
+): Promise<void> {
+  const env = await make();
+  try {
+    const nq = qpos0.length;
+    env.reset({ seed: 42 });
+    const st = env.getState();
+    const rng = new Rng(42);
+    for (let i = 0; i < nq; i++) strictEqual(st[i], qpos0[i] + rng.uniform(-s, s));
+    for (let i = 0; i < nvel; i++) {
+      strictEqual(st[nq + i], qvelNoise === "normal" ? s * rng.normal() : rng.uniform(-s, s));
+    }
+    const qs: number[] = [];
+    const vs: number[] = [];
+    for (let k = 0; k < 400; k++) {
+      const x = (env.reset(), env.getState());
+      for (let i = 0; i < nq; i++) qs.push(x[i] - qpos0[i]);
+      for (let i = 0; i < nvel; i++) vs.push(x[nq + i]);
+    }
+    const moments = (xs: number[], variance: number, what: string) => {
+      const n = xs.length;
+      const mean = xs.reduce((a, b) => a + b, 0) / n;
+      const v = xs.reduce((a, b) => a + b * b, 0) / n;
+      ok(Math.abs(mean) < 5 * Math.sqrt(variance / n), `${what} mean ${mean}`);
+      // Var(x²) is 4s⁴/45 for U(−s, s) and 2s⁴ for s·N(0, 1).
+      const se = Math.sqrt((variance === s * s ? 2 : 4 / 45) * s ** 4 / n);
+      ok(Math.abs(v - variance) < 5 * se, `${what} variance ${v}, expected ${variance}`);
+      ok(xs.every((x) => variance === s * s || Math.abs(x) <= s), `${what} exceeds ±s`);
+    };
+    moments(qs, s * s / 3, "qpos noise");
+    moments(vs, qvelNoise === "normal" ? s * s : s * s / 3, "qvel noise");
+  } finally {
+    env.close();
+  }
+}
+
+/** getState → k steps → setState → the same k steps, bit for bit, in this env and another one. */
+export async function checkStateRestore(make: Make, warmup = 20): Promise<void> {
+  const env = await make({ terminateWhenUnhealthy: false });
+  const other = await make({ terminateWhenUnhealthy: false });
+  try {
+    env.reset({ seed: 11 });
+    randomActions(env, 3, warmup).forEach((a) => env.step(a));
+    const saved = env.getState();
+    const actions = randomActions(env, 4, 30);
+    const first = actions.map((a) => env.step(a));
+    env.setState(saved);
+    deepStrictEqual(actions.map((a) => env.step(a)), first);
+    other.setState(saved);
+    deepStrictEqual(actions.map((a) => other.step(a)), first);
+    deepStrictEqual(other.getState(), env.getState());
+  } finally {
+    env.close();
+    other.close();
+  }
+}
+
+/** Truncation exactly at maxEpisodeSteps, counted from reset or from a restored counter. */
+export async function checkTruncation(make: Make): Promise<void> {
+  const env = await make({ maxEpisodeSteps: 5, terminateWhenUnhealthy: false, resetNoiseScale: 0 });
+  try {
+    env.reset({ seed: 0 });
+    const zero = new Float32Array(boxSpace(env.actionSpace, "mujoco test").low.length);
+    deepStrictEqual(
+      Array.from({ length: 5 }, () => env.step(zero).truncated),
+      [false, false, false, false, true],
+    );
+    env.reset();
+    env.step(zero);
+    const s = env.getState();
+    env.step(zero);
+    env.setState(s);
+    deepStrictEqual(
+      Array.from({ length: 4 }, () => env.step(zero).truncated),
+      [false, false, false, true],
+    );
+  } finally {
+    env.close();
+  }
+}
+
+/**
+ * Wrong lengths and non-finite entries throw, naming the env and its action space, and leave the
+ * state unchanged; calls before reset and after close throw; bad options are refused.
+ */
+export async function checkBadActions(
+  make: Make,
+  id: string,
+  space: string,
+  badOption: [Record<string, number>, RegExp] = [
+    { resetNoiseScale: NaN },
+    /resetNoiseScale is NaN, expected a finite number/,
+  ],
+): Promise<void> {
+  const env = await make();
+  const d = boxSpace(env.actionSpace, "mujoco test").low.length;
+  throws(() => env.step(new Float32Array(d)), new RegExp(`${id}\\.step: called before reset`));
+  env.reset({ seed: 9 });
+  env.step(new Float32Array(d).fill(0.1));
+  const before = env.getState();
+  throws(() => env.step(new Float32Array(d + 1)), {
+    message: `${id}.step: action has length ${d + 1}, expected ${d}`,
+  });
+  const bad = new Float32Array(d);
+  bad[d - 1] = NaN;
+  throws(() => env.step(bad), {
+    message: `${id}.step: action[${d - 1}] is NaN; actions must be finite (action space ${space})`,
+  });
+  bad[d - 1] = -Infinity;
+  throws(() => env.step(bad), /is -Infinity; actions must be finite/);
+  deepStrictEqual(env.getState(), before);
+  throws(() => env.setState(new Float64Array(3)), /setState: state has length 3, expected/);
+  env.close();
+  throws(() => env.step(new Float32Array(d)), new RegExp(`${id}\\.step: the env is closed`));
+  for (
+    const [opts, re] of [
+      [{ maxEpisodeSteps: 0 }, /maxEpisodeSteps is 0, expected a positive integer/],
+      badOption,
+    ] as const
+  ) {
+    let err: unknown;
+    await make(opts).then((e) => e.close(), (e) => (err = e));
+    ok(re.test(String(err)), `${err} does not match ${re}`);
+  }
+}
+
+/** The worker backend (2 workers) gives the in-process VectorEnv's numbers bit for bit. */
+export async function checkVectorBackends(id: string): Promise<void> {
+  const n = 4;
+  const inline = new VectorEnv(await Promise.all(Array.from({ length: n }, () => makeEnv(id))));
+  const workers = await WorkerVectorEnv.create(id, n, { workers: 2 });
+  try {
+    const d = boxSpace(inline.actionSpace, "mujoco test").low.length;
+    const rng = new Rng(5);
+    const actions = new Float32Array(n * d).map(() => rng.uniform(-1, 1));
+    deepStrictEqual(
+      workers.resetGroups(2, { seed: 3 }).obs,
+      inline.resetGroups(2, { seed: 3 }).obs,
+    );
+    for (let t = 0; t < 20; t++) {
+      const a = { ...workers.step(actions) };
+      const b = inline.step(actions);
+      for (const k of Object.keys(b) as (keyof typeof b)[]) {
+        deepStrictEqual(a[k], b[k], `${k} at ${t}`);
+      }
+    }
+  } finally {
+    await workers.close();
+    inline.close();
+  }
+}

@@ -1,0 +1,106 @@
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
+import { loadSwimmerModel, makeSwimmer } from "../../envs/swimmer.ts";
+import {
+  checkBadActions,
+  checkGolden,
+  checkModel,
+  checkResetNoise,
+  checkStateRestore,
+  checkTruncation,
+  checkVectorBackends,
+  type Make,
+  randomActions,
+} from "./mujoco_suite.ts";
+
+const make = makeSwimmer as Make;
+
+Deno.test("swimmer.xml compiles to the published counts and masses, in a viscous fluid", async () => {
+  const m = await loadSwimmerModel();
+  checkModel(m, {
+    nq: 5,
+    nv: 5,
+    nu: 2,
+    nbody: 4,
+    timestep: 0.01,
+    masses: [35.60472, 35.60472, 35.60472],
+    totalMass: 106.81415,
+    ctrlrange: [-1, 1],
+    gear: 150,
+  });
+  const opt = m.model.opt;
+  deepStrictEqual([opt.density, opt.viscosity], [4000, 0.1]);
+  opt.delete();
+});
+
+Deno.test("Swimmer-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6 relative", async () => {
+  await checkGolden(make, {
+    r1: 0.0003691505228,
+    sum: 1.38104292,
+    steps: 10,
+    obs: [-0.47699559, 0.47446651, 0.48480848],
+    spaces: { obs: 8, low: -1, high: 1, d: 2 },
+  });
+});
+
+Deno.test("Swimmer-v5 reset: qpos0 + U(±0.1), qvel U(±0.1), info x, y, distance", async () => {
+  await checkResetNoise(make, 0.1, "uniform", [0, 0, 0, 0, 0], 5);
+  const env = await makeSwimmer();
+  const { info } = env.reset({ seed: 2 });
+  const s = env.getState();
+  deepStrictEqual(info, {
+    x_position: s[0],
+    y_position: s[1],
+    distance_from_origin: Math.hypot(s[0], s[1]),
+  });
+  env.close();
+});
+
+Deno.test("Swimmer-v5 step: obs (q[2:], v), x and y velocities, reward terms; never terminates", async () => {
+  const env = await makeSwimmer({ ctrlCostWeight: 0.3 });
+  env.reset({ seed: 1 });
+  let prev = env.getState();
+  let forward = 0;
+  for (const a of randomActions(env, 2, 300, 1.5)) {
+    const r = env.step(a);
+    const s = env.getState();
+    deepStrictEqual(r.obs, Float32Array.from([...s.subarray(2, 5), ...s.subarray(5, 10)]));
+    const i = r.info;
+    strictEqual(i.x_velocity, (s[0] - prev[0]) / 0.04);
+    strictEqual(i.y_velocity, (s[1] - prev[1]) / 0.04);
+    deepStrictEqual([i.x_position, i.y_position], [s[0], s[1]]);
+    strictEqual(i.distance_from_origin, Math.hypot(s[0], s[1]));
+    strictEqual(i.reward_forward, i.x_velocity);
+    ok(Math.abs(i.reward_ctrl + 0.3 * a.reduce((t, v) => t + v * v, 0)) < 1e-15);
+    strictEqual(r.reward, i.reward_forward + i.reward_ctrl);
+    strictEqual(r.terminated, false);
+    forward += Math.abs(i.x_velocity);
+    prev = s;
+  }
+  ok(forward > 1, "the fluid turns strokes into motion");
+  env.close();
+});
+
+Deno.test("Swimmer-v5 a travelling wave swims forward; the opposite wave swims backward", async () => {
+  const env = await makeSwimmer();
+  const swim = (lag: number): number => {
+    const x0 = env.reset({ seed: 0 }).info.x_position;
+    let x = x0;
+    for (let t = 0; t < 200; t++) {
+      const w = (2 * Math.PI * t) / 80; // period 80 steps = 3.2 s
+      x = env.step(Float32Array.of(Math.sin(w), Math.sin(w + lag))).info.x_position;
+    }
+    return x - x0;
+  };
+  const forward = swim((7 * Math.PI) / 4);
+  const backward = swim(Math.PI / 4);
+  ok(forward > 1, `forward wave: Δx = ${forward} over 200 steps`);
+  ok(backward < -0.5, `backward wave: Δx = ${backward}`);
+  env.close();
+});
+
+Deno.test("Swimmer-v5 state restore, truncation, bad actions, vector backends", async () => {
+  await checkStateRestore(make);
+  await checkTruncation(make);
+  await checkBadActions(make, "Swimmer-v5", "[-1, 1]^2");
+  await checkVectorBackends("Swimmer-v5");
+});
