@@ -10,7 +10,7 @@
  * reproduces the env reward) and add the proxies and penalties of the reward-hacking experiments.
  *
  * Reference: TRL `GRPOTrainer` (reward_funcs, reward_weights, rewards/<fn>/mean); Gymnasium
- * Pendulum-v1 and HalfCheetah-v5 reward definitions.
+ * Pendulum-v1, HalfCheetah-v5 and MuJoCo v5 reward definitions.
  *
  * @module
  */
@@ -170,11 +170,41 @@ export const halfCheetahTerms = {
   upright: step("upright", 1, (_s, _a, s2) => -Math.max(0, Math.abs(s2[1]) - 1)),
 };
 
-/** The built-in terms and the native spec of each env id. */
+/**
+ * The terms of a MuJoCo v5 env whose info carries every reward term, already weighted by the env:
+ * term `name` reads `info[key]` at weight 1, and the native spec (all terms at 1) sums to the env's
+ * reward (to rounding). Names map to keys: `{ forward: "reward_forward", … }`.
+ */
+function infoTerms(keys: Record<string, string>) {
+  const terms = Object.fromEntries(
+    Object.entries(keys).map(([n, key]) => [n, step(n, 1, (_s, _a, _s2, info) => info[key])]),
+  );
+  return { terms, native: Object.keys(keys).map((n) => `${n}:1`).join(",") };
+}
+const walker = { forward: "reward_forward", survive: "reward_survive", ctrl: "reward_ctrl" };
+const legged = { ...walker, contact: "reward_contact" };
+
+/**
+ * The built-in terms and the native spec of each env id. HumanoidStandup-v5 has none: its reward
+ * adds a constant 1 that no info term carries.
+ */
 export const rewardRegistry: Record<string, { terms: Record<string, RewardTerm>; native: string }> =
   {
     "Pendulum-v1": { terms: pendulumTerms, native: "angle:1,velocity:0.1,torque:0.001" },
     "HalfCheetah-v5": { terms: halfCheetahTerms, native: "forward:1,ctrl:0.1" },
+    "Hopper-v5": infoTerms(walker),
+    "Walker2d-v5": infoTerms(walker),
+    "Swimmer-v5": infoTerms({ forward: "reward_forward", ctrl: "reward_ctrl" }),
+    "InvertedPendulum-v5": infoTerms({ survive: "reward_survive" }),
+    "InvertedDoublePendulum-v5": infoTerms({
+      survive: "reward_survive",
+      distance: "distance_penalty",
+      velocity: "velocity_penalty",
+    }),
+    "Ant-v5": infoTerms(legged),
+    "Humanoid-v5": infoTerms(legged),
+    "Reacher-v5": infoTerms({ dist: "reward_dist", ctrl: "reward_ctrl" }),
+    "Pusher-v5": infoTerms({ dist: "reward_dist", ctrl: "reward_ctrl", near: "reward_near" }),
   };
 
 /**
