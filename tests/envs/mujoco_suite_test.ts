@@ -7,6 +7,7 @@
  * @module
  */
 import { loadAntModel, makeAnt } from "../../envs/ant.ts";
+import { loadHalfCheetahModel, makeHalfCheetah } from "../../envs/halfcheetah.ts";
 import { loadHopperModel, makeHopper } from "../../envs/hopper.ts";
 import {
   loadHumanoidModel,
@@ -92,6 +93,36 @@ const humanoidModel = (z0: number): ModelFacts => ({
 });
 
 const ROWS: Row[] = [
+  {
+    id: "HalfCheetah-v5",
+    make: makeHalfCheetah as Make,
+    load: loadHalfCheetahModel,
+    model: {
+      nq: 9,
+      nv: 9,
+      nu: 6,
+      nbody: 8,
+      timestep: 0.01,
+      // torso, bthigh, bshin, bfoot, fthigh, fshin, ffoot (the XML's settotalmass is 14)
+      masses: [6.250209, 1.543515, 1.587448, 1.095397, 1.438075, 1.200837, 0.884519],
+      totalMass: 14,
+      ctrlrange: [-1, 1],
+      gear: [120, 90, 60, 120, 60, 30],
+      qpos0: z(9),
+    },
+    golden: {
+      r1: 0.3206701259,
+      sum: 2.288113476,
+      steps: 10,
+      obs: [-0.2090114, 0.019356786, 0.23257986],
+      obs_size: 17,
+    },
+    reset: { scale: 0.1, qvel: "normal" },
+    limit: 1000,
+    warmup: 30,
+    badOption: [{ ctrlCostWeight: NaN }, /ctrlCostWeight is NaN/],
+    vector: true,
+  },
   {
     id: "Hopper-v5",
     make: makeHopper as Make,
