@@ -153,34 +153,10 @@ Deno.test("HumanoidStandup-v5 matches Gymnasium's formulas, dividing by the time
   }
 });
 
-Deno.test("Humanoid-v5 terminates outside the open z range (low, high); the contact cost caps at 10", async () => {
-  const probe = await makeHumanoid();
-  probe.reset({ seed: 1 });
-  const s = probe.getState();
-  probe.step(new Float32Array(17));
-  const z = probe.getState()[2];
-  probe.close();
-  const up = (x: number) => x + Math.abs(x) * 2 ** -52;
-  const down = (x: number) => x - Math.abs(x) * 2 ** -52;
-  const cases: [[number, number], boolean][] = [
-    [[z, 3], false], // z = low: unhealthy (open)
-    [[0, z], false], // z = high: unhealthy (open)
-    [[down(z), 3], true],
-    [[0, up(z)], true],
-  ];
-  for (const [range, healthy] of cases) {
-    for (const terminateWhenUnhealthy of [true, false]) {
-      const env = await makeHumanoid({ healthyZRange: range, terminateWhenUnhealthy });
-      env.setState(s);
-      const r = env.step(new Float32Array(17));
-      strictEqual(r.terminated, !healthy && terminateWhenUnhealthy, `range ${range}`);
-      strictEqual(r.info.reward_survive, healthy ? 5 : 0);
-      env.close();
-    }
-  }
+Deno.test("Humanoid-v5 and HumanoidStandup-v5 contact and impact costs cap at 10", async () => {
   // Once the feet touch the floor, 1·Σ cfrc_ext² is far above 10: the cost is exactly the cap.
   const heavy = await makeHumanoid({ contactCostWeight: 1, terminateWhenUnhealthy: false });
-  heavy.setState(s);
+  heavy.reset({ seed: 1 });
   const costs = Array.from(
     { length: 30 },
     () => heavy.step(new Float32Array(17)).info.reward_contact,

@@ -245,6 +245,50 @@ export async function checkDefaultLimit(make: Make, limit: number, nq: number, n
   }
 }
 
+/** A healthy z range: qpos[index] in (lo, hi), or in [lo, hi] when closed; h is paid while healthy. */
+export interface ZRange {
+  index: number;
+  range: [number, number];
+  closed: boolean;
+  reward: number;
+}
+
+/**
+ * Termination at the edges of the healthy z range, with z = qpos[index] after one zero-action step
+ * from reset: z on an edge is healthy iff the range is closed, one ulp inside is healthy, one ulp
+ * outside is not; terminated = ¬healthy ∧ terminateWhenUnhealthy; h is paid iff healthy.
+ */
+export async function checkZBoundary(make: Make, f: ZRange): Promise<void> {
+  const probe = await make();
+  const zero = new Float32Array(probe.actionSpace.shape[0]);
+  probe.reset({ seed: 1 });
+  const s = probe.getState();
+  probe.step(zero);
+  const z = probe.getState()[f.index];
+  probe.close();
+  const up = (x: number) => x + Math.abs(x) * 2 ** -52;
+  const down = (x: number) => x - Math.abs(x) * 2 ** -52;
+  const [lo, hi] = f.range;
+  const cases: [[number, number], boolean][] = [
+    [[z, hi], f.closed], // z on an edge
+    [[lo, z], f.closed],
+    [[down(z), hi], true], // one ulp inside
+    [[lo, up(z)], true],
+    [[up(z), hi], false], // one ulp outside
+    [[lo, down(z)], false],
+  ];
+  for (const [healthyZRange, healthy] of cases) {
+    for (const terminateWhenUnhealthy of [true, false]) {
+      const env = await make({ healthyZRange, terminateWhenUnhealthy });
+      env.setState(s);
+      const r = env.step(zero);
+      strictEqual(r.terminated, !healthy && terminateWhenUnhealthy, `range ${healthyZRange}`);
+      strictEqual(r.info.reward_survive, healthy ? f.reward : 0, `range ${healthyZRange}`);
+      env.close();
+    }
+  }
+}
+
 /**
  * Wrong lengths and non-finite entries throw, naming the env and its action space, and leave the
  * state unchanged; calls before reset and after close throw; bad options are refused.

@@ -34,9 +34,11 @@ import {
   checkStateRestore,
   checkTruncation,
   checkVectorBackends,
+  checkZBoundary,
   type Golden,
   type Make,
   type ModelFacts,
+  type ZRange,
 } from "./mujoco_suite.ts";
 
 /** One env's published facts and the parameters of its shared checks. */
@@ -49,6 +51,8 @@ interface Row {
   golden: Omit<Golden, "spaces"> & { obs_size: number; tol?: number };
   /** The reset noise, or undefined for envs without the option (their own test checks reset). */
   reset?: { scale: number; qvel: "uniform" | "normal" };
+  /** The default healthy z range, for envs that terminate on one. */
+  z?: ZRange;
   /** The registered time limit. */
   limit: number;
   /** Random steps before the state is saved. */
@@ -147,6 +151,7 @@ const ROWS: Row[] = [
       obs_size: 11,
     },
     reset: { scale: 5e-3, qvel: "uniform" },
+    z: { index: 1, range: [0.7, Infinity], closed: false, reward: 1 },
     limit: 1000,
     warmup: 20,
     vector: true,
@@ -175,6 +180,7 @@ const ROWS: Row[] = [
       obs_size: 17,
     },
     reset: { scale: 5e-3, qvel: "uniform" },
+    z: { index: 1, range: [0.8, 2], closed: false, reward: 1 },
     limit: 1000,
     warmup: 20,
     vector: true,
@@ -286,6 +292,7 @@ const ROWS: Row[] = [
       tol: 1e-7,
     },
     reset: { scale: 0.1, qvel: "normal" },
+    z: { index: 2, range: [0.2, 1], closed: true, reward: 1 },
     limit: 1000,
     warmup: 30,
     vector: true,
@@ -377,6 +384,7 @@ const ROWS: Row[] = [
       tol: 1e-7,
     },
     reset: { scale: 0.01, qvel: "uniform" },
+    z: { index: 2, range: [1, 2], closed: false, reward: 5 },
     limit: 1000,
     warmup: 15,
     vector: true,
@@ -419,6 +427,13 @@ for (const row of ROWS) {
     const { scale, qvel } = row.reset;
     Deno.test(`${id} reset: qpos0 + U(±${scale}), qvel ${qvel} noise, draws and moments`, async () => {
       await checkResetNoise(make, scale, qvel, f.qpos0, f.nv);
+    });
+  }
+
+  if (row.z) {
+    const z = row.z;
+    Deno.test(`${id} terminates outside the ${z.closed ? "closed" : "open"} healthy z range`, async () => {
+      await checkZBoundary(make, z);
     });
   }
 
