@@ -172,17 +172,15 @@ export const halfCheetahTerms = {
 
 /**
  * The terms of a MuJoCo v5 env whose info carries every reward term, already weighted by the env:
- * term `name` reads `info[key]` at weight 1, and the native spec (all terms at 1) sums to the env's
- * reward (to rounding). Names map to keys: `{ forward: "reward_forward", … }`.
+ * the term named after `key` without its `reward_` prefix reads `info[key]` at weight 1, and the
+ * native spec (every term at 1) sums to the env's reward (to rounding).
  */
-function infoTerms(keys: Record<string, string>) {
-  const terms = Object.fromEntries(
-    Object.entries(keys).map(([n, key]) => [n, step(n, 1, (_s, _a, _s2, info) => info[key])]),
-  );
-  return { terms, native: Object.keys(keys).map((n) => `${n}:1`).join(",") };
+function infoTerms(...keys: string[]) {
+  const terms = keys.map((k) => step(k.replace(/^reward_/, ""), 1, (_s, _a, _s2, i) => i[k]));
+  const native = terms.map((t) => `${t.name}:1`).join(",");
+  return { terms: Object.fromEntries(terms.map((t) => [t.name, t])), native };
 }
-const walker = { forward: "reward_forward", survive: "reward_survive", ctrl: "reward_ctrl" };
-const legged = { ...walker, contact: "reward_contact" };
+const walker = ["reward_forward", "reward_survive", "reward_ctrl"];
 
 /**
  * The built-in terms and the native spec of each env id. HumanoidStandup-v5 has none: its reward
@@ -192,19 +190,19 @@ export const rewardRegistry: Record<string, { terms: Record<string, RewardTerm>;
   {
     "Pendulum-v1": { terms: pendulumTerms, native: "angle:1,velocity:0.1,torque:0.001" },
     "HalfCheetah-v5": { terms: halfCheetahTerms, native: "forward:1,ctrl:0.1" },
-    "Hopper-v5": infoTerms(walker),
-    "Walker2d-v5": infoTerms(walker),
-    "Swimmer-v5": infoTerms({ forward: "reward_forward", ctrl: "reward_ctrl" }),
-    "InvertedPendulum-v5": infoTerms({ survive: "reward_survive" }),
-    "InvertedDoublePendulum-v5": infoTerms({
-      survive: "reward_survive",
-      distance: "distance_penalty",
-      velocity: "velocity_penalty",
-    }),
-    "Ant-v5": infoTerms(legged),
-    "Humanoid-v5": infoTerms(legged),
-    "Reacher-v5": infoTerms({ dist: "reward_dist", ctrl: "reward_ctrl" }),
-    "Pusher-v5": infoTerms({ dist: "reward_dist", ctrl: "reward_ctrl", near: "reward_near" }),
+    "Hopper-v5": infoTerms(...walker),
+    "Walker2d-v5": infoTerms(...walker),
+    "Swimmer-v5": infoTerms("reward_forward", "reward_ctrl"),
+    "InvertedPendulum-v5": infoTerms("reward_survive"),
+    "InvertedDoublePendulum-v5": infoTerms(
+      "reward_survive",
+      "distance_penalty",
+      "velocity_penalty",
+    ),
+    "Ant-v5": infoTerms(...walker, "reward_contact"),
+    "Humanoid-v5": infoTerms(...walker, "reward_contact"),
+    "Reacher-v5": infoTerms("reward_dist", "reward_ctrl"),
+    "Pusher-v5": infoTerms("reward_dist", "reward_ctrl", "reward_near"),
   };
 
 /**
