@@ -64,14 +64,19 @@ export const cases: BenchCase[] = [
   { env: "InvertedDoublePendulum-v5", n: 16, backend: "workers", workers: 2 },
   { env: "Ant-v5", n: 1, backend: "single" },
   { env: "Ant-v5", n: 16, backend: "inline" },
+  { env: "Ant-v5", n: 16, backend: "workers", workers: 2 },
   { env: "Reacher-v5", n: 1, backend: "single" },
   { env: "Reacher-v5", n: 16, backend: "inline" },
+  { env: "Reacher-v5", n: 16, backend: "workers", workers: 2 },
   { env: "Pusher-v5", n: 1, backend: "single" },
   { env: "Pusher-v5", n: 16, backend: "inline" },
+  { env: "Pusher-v5", n: 16, backend: "workers", workers: 2 },
   { env: "Humanoid-v5", n: 1, backend: "single" },
   { env: "Humanoid-v5", n: 16, backend: "inline" },
+  { env: "Humanoid-v5", n: 16, backend: "workers", workers: 2 },
   { env: "HumanoidStandup-v5", n: 1, backend: "single" },
   { env: "HumanoidStandup-v5", n: 16, backend: "inline" },
+  { env: "HumanoidStandup-v5", n: 16, backend: "workers", workers: 2 },
 ];
 
 /** A measured row. */

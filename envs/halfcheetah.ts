@@ -101,7 +101,6 @@ export async function makeHalfCheetah(options: HalfCheetahOptions = {}): Promise
 class HalfCheetah extends MujocoEnv {
   #wForward: number;
   #wCtrl: number;
-  #xBefore = 0;
 
   constructor(spec: ConstructorParameters<typeof MujocoEnv>[0], wForward: number, wCtrl: number) {
     super(spec);
@@ -122,13 +121,9 @@ class HalfCheetah extends MujocoEnv {
     return { x_position: this.qpos[0] };
   }
 
-  protected override beforeStep(): void {
-    this.#xBefore = this.qpos[0];
-  }
-
   protected evaluate(_action: Float32Array, sumSq: number): Omit<StepResult, "truncated"> {
     const xAfter = this.qpos[0];
-    const xVelocity = (xAfter - this.#xBefore) / this.dt; // v_x = Δx / dt
+    const xVelocity = this.qposVelocity(0); // v_x = Δx / dt
     const forward = this.#wForward * xVelocity; // w_f · v_x
     const ctrlCost = this.#wCtrl * sumSq; // w_c · Σ aᵢ²
     return {

@@ -176,7 +176,6 @@ interface WalkerParams {
 class PlanarWalker extends MujocoEnv {
   #p: WalkerParams;
   #z0: number;
-  #xBefore = 0;
 
   constructor(spec: MujocoEnvSpec, params: WalkerParams) {
     super(spec);
@@ -212,14 +211,10 @@ class PlanarWalker extends MujocoEnv {
     return { x_position: this.qpos[0], z_distance_from_origin: this.qpos[1] - this.#z0 };
   }
 
-  protected override beforeStep(): void {
-    this.#xBefore = this.qpos[0];
-  }
-
   protected evaluate(_action: Float32Array, sumSq: number): Omit<StepResult, "truncated"> {
     const p = this.#p;
     const xAfter = this.qpos[0];
-    const xVelocity = (xAfter - this.#xBefore) / this.dt; // v_x = Δx / dt
+    const xVelocity = this.qposVelocity(0); // v_x = Δx / dt
     const healthy = this.#isHealthy();
     const forward = p.forwardRewardWeight * xVelocity; // w_f · v_x
     const survive = healthy ? p.healthyReward : 0; // h · healthy

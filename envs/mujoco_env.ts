@@ -186,6 +186,7 @@ export abstract class MujocoEnv implements Env {
   #qvelNoise: "uniform" | "normal";
   #rne: boolean;
   #bounds: string;
+  #qposBefore = new Float64Array(2);
   #started = false;
   #closed = false;
 
@@ -237,8 +238,16 @@ export abstract class MujocoEnv implements Env {
    */
   protected abstract evaluate(action: Float32Array, sumSq: number): Omit<StepResult, "truncated">;
 
-  /** Records the "before" quantities (e.g. x) from the data as it stands. Default: nothing. */
-  protected beforeStep(): void {}
+  /** Records the "before" quantities from the data as it stands. Default: qpos[0] and qpos[1]. */
+  protected beforeStep(): void {
+    this.#qposBefore[0] = this.qpos[0];
+    this.#qposBefore[1] = this.qpos[1];
+  }
+
+  /** v = (qpos[i] − qpos[i] when the step began) / dt, for the x (0) or y (1) slide of the root. */
+  protected qposVelocity(i: 0 | 1): number {
+    return (this.qpos[i] - this.#qposBefore[i]) / this.dt;
+  }
 
   /**
    * Draws the start state into qpos and qvel (after `mj_resetData`, before `mj_forward`). Default:

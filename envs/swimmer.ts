@@ -96,8 +96,6 @@ class Swimmer extends MujocoEnv {
   #wForward: number;
   #wCtrl: number;
   #skip: number;
-  #xBefore = 0;
-  #yBefore = 0;
 
   constructor(
     spec: MujocoEnvSpec,
@@ -130,14 +128,9 @@ class Swimmer extends MujocoEnv {
     return this.#position();
   }
 
-  protected override beforeStep(): void {
-    this.#xBefore = this.qpos[0];
-    this.#yBefore = this.qpos[1];
-  }
-
   protected evaluate(_action: Float32Array, sumSq: number): Omit<StepResult, "truncated"> {
-    const xVelocity = (this.qpos[0] - this.#xBefore) / this.dt; // v_x = Δx / dt
-    const yVelocity = (this.qpos[1] - this.#yBefore) / this.dt; // v_y = Δy / dt
+    const xVelocity = this.qposVelocity(0); // v_x = Δx / dt
+    const yVelocity = this.qposVelocity(1); // v_y = Δy / dt
     const forward = this.#wForward * xVelocity; // w_f · v_x
     const ctrlCost = this.#wCtrl * sumSq; // w_c · Σ aᵢ²
     return {

@@ -398,16 +398,29 @@ export class WorkerVectorEnv implements VectorEnvLike {
 }
 
 /**
- * Which backend `makeVectorEnv(..., { backend: "auto" })` uses, per env id, measured side by side
- * with `npx -y deno@2.9.6 run -A bench/envs.ts --seconds 3` on the 2-core machine (quiet):
+ * Which backend `makeVectorEnv(..., { backend: "auto" })` uses, per env id (absent: inline), measured
+ * side by side on the 2-core machine:
  *
- * - Pendulum-v1, N = 64: inline 1.36M env steps/s; workers (SAB+Atomics) 0.39M with 1 worker,
- *   0.44M with 2 (a postMessage transport, since deleted, managed 0.27M). A Pendulum step (~1 µs) is too cheap to pay for a round trip.
- * - HalfCheetah-v5, N = 16: inline 13.0k env steps/s; 2 workers 16.0k (1.23×).
+ * - Pendulum-v1, N = 64 (`bench/envs.ts --seconds 3`, quiet): inline 1.36M env steps/s; workers
+ *   (SAB+Atomics) 0.39M with 1 worker, 0.44M with 2. A Pendulum step (~1 µs) is too cheap to pay
+ *   for a round trip.
+ * - HalfCheetah-v5, N = 16 (same, quiet): inline 13.0k env steps/s; 2 workers 16.0k (1.23×).
+ * - The v5 suite, N = 16, 2 workers vs inline, best of 3 alternated 0.5 s runs each, under load
+ *   (load average 3–5): Humanoid 1.86×, Swimmer and Walker2d 1.64×, Ant 1.62×, HalfCheetah 1.61×,
+ *   Hopper 1.51×, InvertedDoublePendulum 1.41×, HumanoidStandup 1.26–1.32×: workers. The cheap
+ *   steps (one env step ≲ 80 µs) came out within noise of 1: InvertedPendulum 0.99–1.47×,
+ *   Reacher 1.44× once, Pusher 0.89–1.06×: inline, the simpler backend.
  */
 export const AUTO_BACKEND: Record<string, "inline" | "workers"> = {
   "Pendulum-v1": "inline",
   "HalfCheetah-v5": "workers",
+  "Hopper-v5": "workers",
+  "Walker2d-v5": "workers",
+  "Swimmer-v5": "workers",
+  "InvertedDoublePendulum-v5": "workers",
+  "Ant-v5": "workers",
+  "Humanoid-v5": "workers",
+  "HumanoidStandup-v5": "workers",
 };
 
 /** Options for {@link makeVectorEnv}. */

@@ -10,7 +10,7 @@
  * reproduces the env reward) and add the proxies and penalties of the reward-hacking experiments.
  *
  * Reference: TRL `GRPOTrainer` (reward_funcs, reward_weights, rewards/<fn>/mean); Gymnasium
- * Pendulum-v1 and HalfCheetah-v5 reward definitions.
+ * Pendulum-v1, HalfCheetah-v5 and MuJoCo v5 reward definitions.
  *
  * @module
  */
@@ -170,11 +170,39 @@ export const halfCheetahTerms = {
   upright: step("upright", 1, (_s, _a, s2) => -Math.max(0, Math.abs(s2[1]) - 1)),
 };
 
-/** The built-in terms and the native spec of each env id. */
+/**
+ * The terms of a MuJoCo v5 env whose info carries every reward term, already weighted by the env:
+ * the term named after `key` without its `reward_` prefix reads `info[key]` at weight 1, and the
+ * native spec (every term at 1) sums to the env's reward (to rounding).
+ */
+function infoTerms(...keys: string[]) {
+  const terms = keys.map((k) => step(k.replace(/^reward_/, ""), 1, (_s, _a, _s2, i) => i[k]));
+  const native = terms.map((t) => `${t.name}:1`).join(",");
+  return { terms: Object.fromEntries(terms.map((t) => [t.name, t])), native };
+}
+const walker = ["reward_forward", "reward_survive", "reward_ctrl"];
+
+/**
+ * The built-in terms and the native spec of each env id. HumanoidStandup-v5 has none: its reward
+ * adds a constant 1 that no info term carries.
+ */
 export const rewardRegistry: Record<string, { terms: Record<string, RewardTerm>; native: string }> =
   {
     "Pendulum-v1": { terms: pendulumTerms, native: "angle:1,velocity:0.1,torque:0.001" },
     "HalfCheetah-v5": { terms: halfCheetahTerms, native: "forward:1,ctrl:0.1" },
+    "Hopper-v5": infoTerms(...walker),
+    "Walker2d-v5": infoTerms(...walker),
+    "Swimmer-v5": infoTerms("reward_forward", "reward_ctrl"),
+    "InvertedPendulum-v5": infoTerms("reward_survive"),
+    "InvertedDoublePendulum-v5": infoTerms(
+      "reward_survive",
+      "distance_penalty",
+      "velocity_penalty",
+    ),
+    "Ant-v5": infoTerms(...walker, "reward_contact"),
+    "Humanoid-v5": infoTerms(...walker, "reward_contact"),
+    "Reacher-v5": infoTerms("reward_dist", "reward_ctrl"),
+    "Pusher-v5": infoTerms("reward_dist", "reward_ctrl", "reward_near"),
   };
 
 /**

@@ -1,13 +1,15 @@
 /**
  * Records the env states of deterministic episodes of a trained checkpoint, for the report's
- * animations: Pendulum θ per step, HalfCheetah qpos (rootx, rootz, rooty, six hinge angles) per step.
+ * animations: Pendulum θ per step; for a MuJoCo env (HalfCheetah-v5, Hopper-v5, …) its qpos per step
+ * (HalfCheetah: rootx, rootz, rooty, six hinge angles).
  *
  *   deno run -A scripts/record.ts --checkpoint runs/report/Pendulum-v1_grpo_s1/checkpoint.json --seed 0
  *
  * @module
  */
 import { parseArgs } from "node:util";
-import { makeEnv } from "../envs/registry.ts";
+import { MujocoEnv } from "../envs/mujoco_env.ts";
+import { envIds, makeEnv } from "../envs/registry.ts";
 import { clipToSpace } from "../lib/env.ts";
 import { Rng } from "../lib/rng.ts";
 import { loadPolicy } from "./eval.ts";
@@ -18,7 +20,7 @@ export interface RecordedEpisode {
   seed: number;
   /** Σ_t r_t, the env's return. */
   return: number;
-  /** [T + 1][K] states: K = 1 (θ) for Pendulum-v1, K = 9 (qpos) for HalfCheetah-v5. */
+  /** [T + 1][K] states: K = 1 (θ) for Pendulum-v1, K = nq (qpos) for a MuJoCo env (9 for HalfCheetah-v5). */
   frames: number[][];
 }
 
@@ -28,14 +30,15 @@ export interface Recording {
   algo: string;
   /** The checkpoint's global env step (how long the policy trained). */
   trainSteps: number;
-  /** Seconds of simulated time per step (Pendulum dt = 0.05; HalfCheetah 5 × 0.01). */
+  /** Seconds of simulated time per step (Pendulum dt = 0.05; a MuJoCo env's timestep × frame skip). */
   dt: number;
   episodes: RecordedEpisode[];
 }
 
-/** How many leading `getState()` values are recorded per env: θ, or qpos. */
-const STATE_SIZE: Record<string, number> = { "Pendulum-v1": 1, "HalfCheetah-v5": 9 };
-const DT: Record<string, number> = { "Pendulum-v1": 0.05, "HalfCheetah-v5": 0.05 };
+/** The envs recorded other than the MuJoCo ones: how many leading `getState()` values (θ) and dt. */
+const FRAMES: Record<string, { size: number; dt: number }> = {
+  "Pendulum-v1": { size: 1, dt: 0.05 },
+};
 
 /**
  * Runs the checkpoint's deterministic policy (the mean action, clipped to the action box
@@ -58,15 +61,18 @@ export async function recordStates(
   const episodes = opts.episodes ?? 1, seed = opts.seed ?? 0;
   const { policy, transform, args, step } = await loadPolicy(checkpointPath);
   const envId = String(args.env);
-  const K = STATE_SIZE[envId];
-  if (K === undefined) {
+  const env = await makeEnv(envId);
+  const frame = env instanceof MujocoEnv ? { size: env.model.nq, dt: env.dt } : FRAMES[envId];
+  if (frame === undefined) {
+    env.close();
+    const mujoco = envIds.filter((id) => id.endsWith("-v5")).join(", ");
     throw new Error(
       `recordStates: checkpoint ${checkpointPath} is for env "${envId}", expected one of ${
-        Object.keys(STATE_SIZE).join(", ")
-      }`,
+        Object.keys(FRAMES).join(", ")
+      }, ${mujoco}`,
     );
   }
-  const env = await makeEnv(envId);
+  const K = frame.size;
   const rng = new Rng(0); // deterministic actions draw nothing
   const out: RecordedEpisode[] = [];
   try {
@@ -90,7 +96,7 @@ export async function recordStates(
   } finally {
     env.close();
   }
-  return { env: envId, algo: String(args.algo), trainSteps: step, dt: DT[envId], episodes: out };
+  return { env: envId, algo: String(args.algo), trainSteps: step, dt: frame.dt, episodes: out };
 }
 
 if (import.meta.main) {

@@ -1,38 +1,13 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadAntModel, makeAnt } from "../../envs/ant.ts";
-import { checkDefaultLimit, referenceData, referenceStep } from "./mujoco_reference.ts";
-import {
-  checkBadActions,
-  checkGolden,
-  checkModel,
-  checkResetNoise,
-  checkStateRestore,
-  checkTruncation,
-  checkVectorBackends,
-  type Make,
-  randomActions,
-} from "./mujoco_suite.ts";
+import { referenceData, referenceStep } from "./mujoco_reference.ts";
+import { randomActions } from "./mujoco_suite.ts";
 
 const NQ = 15;
 const NV = 14;
-const make = makeAnt as Make;
 
-Deno.test("ant.xml compiles to the published counts, masses, gears and actuator order", async () => {
-  const m = await loadAntModel();
-  const leg = [0.03915775, 0.03915775, 0.0675922];
-  checkModel(m, {
-    nq: 15,
-    nv: 14,
-    nu: 8,
-    nbody: 14,
-    timestep: 0.01,
-    masses: [0.3272492, ...leg, ...leg, ...leg, ...leg],
-    totalMass: 0.91088008,
-    ctrlrange: [-1, 1],
-    gear: 150,
-  });
-  const { mj, model } = m;
-  strictEqual(model.ngeom, 14);
+Deno.test("ant.xml actuator order: hip_4, ankle_4, hip_1, …", async () => {
+  const { mj, model } = await loadAntModel();
   const trn = model.actuator_trnid as Int32Array; // [nu, 2]: joint id first
   const joint = (i: number) => mj.mj_id2name(model, mj.mjtObj.mjOBJ_JOINT.value, trn[2 * i]);
   deepStrictEqual(Array.from({ length: 8 }, (_, i) => joint(i)), [
@@ -45,17 +20,6 @@ Deno.test("ant.xml compiles to the published counts, masses, gears and actuator 
     "hip_3",
     "ankle_3",
   ]);
-  deepStrictEqual(Array.from(model.qpos0 as Float64Array), [0, 0, 0.75, 1, ...Array(11).fill(0)]);
-});
-
-Deno.test("Ant-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-7 relative", async () => {
-  await checkGolden(make, {
-    r1: 0.007822545943,
-    sum: -0.9517844252,
-    steps: 10,
-    spaces: { obs: 105, low: -1, high: 1, d: 8 },
-    obs: [0.52204376, 0.98454974, 0.024153984],
-  }, 1e-7);
 });
 
 Deno.test("Ant-v5 matches Gymnasium's formulas on an independent MjData under random actions", async () => {
@@ -110,35 +74,7 @@ Deno.test("Ant-v5 matches Gymnasium's formulas on an independent MjData under ra
   }
 });
 
-Deno.test("Ant-v5 terminates outside the closed z range [low, high], and only if asked", async () => {
-  const probe = await makeAnt();
-  probe.reset({ seed: 1 });
-  const s = probe.getState();
-  probe.step(new Float32Array(8));
-  const zExact = probe.getState()[2]; // qpos[2] after one step from s
-  probe.close();
-  const up = (x: number) => x + Math.abs(x) * 2 ** -52;
-  const down = (x: number) => x - Math.abs(x) * 2 ** -52;
-  const cases: [[number, number], boolean][] = [
-    [[zExact, 2], true], // z = low: healthy (closed)
-    [[0, zExact], true], // z = high: healthy (closed)
-    [[up(zExact), 2], false],
-    [[0, down(zExact)], false],
-  ];
-  for (const [range, healthy] of cases) {
-    for (const terminateWhenUnhealthy of [true, false]) {
-      const env = await makeAnt({ healthyZRange: range, terminateWhenUnhealthy });
-      env.setState(s);
-      const r = env.step(new Float32Array(8));
-      strictEqual(r.terminated, !healthy && terminateWhenUnhealthy, `range ${range}`);
-      strictEqual(r.info.reward_survive, healthy ? 1 : 0);
-      env.close();
-    }
-  }
-});
-
-Deno.test("Ant-v5 reset: qpos0 + U(±0.1)¹⁵ (quaternion too), qvel 0.1·N(0, 1)¹⁴, info x, y", async () => {
-  await checkResetNoise(make, 0.1, "normal", [0, 0, 0.75, 1, ...Array(11).fill(0)], NV);
+Deno.test("Ant-v5 reset info: x, y, distance from the origin", async () => {
   const env = await makeAnt();
   const { info } = env.reset({ seed: 3 });
   const q = env.getState();
@@ -150,8 +86,7 @@ Deno.test("Ant-v5 reset: qpos0 + U(±0.1)¹⁵ (quaternion too), qvel 0.1·N(0, 
   env.close();
 });
 
-Deno.test("Ant-v5 state restore is exact, including the stale torso xy the velocity starts from", async () => {
-  await checkStateRestore(make, 30);
+Deno.test("Ant-v5 state restore keeps the stale torso xy the velocity starts from", async () => {
   const m = await loadAntModel();
   const env = await makeAnt();
   try {
@@ -174,15 +109,6 @@ Deno.test("Ant-v5 state restore is exact, including the stale torso xy the veloc
   } finally {
     env.close();
   }
-});
-
-Deno.test("Ant-v5 truncates at 1000 steps; bad actions name the bounds; worker backend", async () => {
-  await checkTruncation(make);
-  const env = await makeAnt();
-  checkDefaultLimit(env, 1000, NQ, NV);
-  env.close();
-  await checkBadActions(make, "Ant-v5", "[-1, 1]^8");
-  await checkVectorBackends("Ant-v5");
 });
 
 Deno.test("Ant-v5 observation flags: 105 by default, 27 without cfrc_ext, 107 with x and y", async () => {

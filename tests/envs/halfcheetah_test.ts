@@ -1,19 +1,7 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { loadHalfCheetahModel, makeHalfCheetah } from "../../envs/halfcheetah.ts";
 import { Rng } from "../../lib/rng.ts";
-import { boxSpace, type Env, type StepResult } from "../../envs/types.ts";
-import { checkGolden, type Make } from "./mujoco_suite.ts";
-
-/** Published compiled-model facts (shared/reference/envs.md). */
-const MASSES: Record<string, number> = {
-  torso: 6.250209,
-  bthigh: 1.543515,
-  bshin: 1.587448,
-  bfoot: 1.095397,
-  fthigh: 1.438075,
-  fshin: 1.200837,
-  ffoot: 0.884519,
-};
+import type { Env, StepResult } from "../../envs/types.ts";
 
 function randomActions(seed: number, n: number, scale = 1): Float32Array[] {
   const rng = new Rng(seed);
@@ -27,27 +15,7 @@ function run(env: Env, actions: Float32Array[]): StepResult[] {
   return actions.map((a) => env.step(a));
 }
 
-Deno.test("halfcheetah.xml compiles to the published dimensions and masses", async () => {
-  const { model, timestep, stateSize } = await loadHalfCheetahModel();
-  deepStrictEqual([model.nq, model.nv, model.nu, model.nbody], [9, 9, 6, 8]);
-  strictEqual(timestep, 0.01);
-  strictEqual(stateSize, 91);
-  const mass: Float64Array = model.body_mass;
-  for (
-    const [i, name] of ["torso", "bthigh", "bshin", "bfoot", "fthigh", "fshin", "ffoot"].entries()
-  ) {
-    const m = mass[i + 1]; // body 0 is the world
-    ok(Math.abs(m - MASSES[name]) < 1e-6, `${name} mass ${m}, expected ${MASSES[name]}`);
-  }
-  // The published masses themselves sum to 14 (the XML's settotalmass), to their 6 decimals.
-  ok(Math.abs(Object.values(MASSES).reduce((a, b) => a + b) - 14) < 1e-5);
-  const range: Float64Array = model.actuator_ctrlrange;
-  deepStrictEqual(Array.from(range), [-1, 1, -1, 1, -1, 1, -1, 1, -1, 1, -1, 1]);
-  const gear: Float64Array = model.actuator_gear; // [nu, 6]
-  deepStrictEqual(Array.from({ length: 6 }, (_, i) => gear[6 * i]), [120, 90, 60, 120, 60, 30]);
-});
-
-Deno.test("reset draws qpos ~ U(−s, s) then qvel ~ s·N(0, 1) from new Rng(seed)", async () => {
+Deno.test("reset: obs (qpos[1:], qvel) and info x_position of the draws from new Rng(seed)", async () => {
   const env = await makeHalfCheetah();
   try {
     const { obs, info } = env.reset({ seed: 42 });
@@ -56,9 +24,6 @@ Deno.test("reset draws qpos ~ U(−s, s) then qvel ~ s·N(0, 1) from new Rng(see
     const qvel = Array.from({ length: 9 }, () => 0.1 * rng.normal());
     strictEqual(info.x_position, qpos[0]);
     deepStrictEqual(obs, Float32Array.from([...qpos.slice(1), ...qvel]));
-    strictEqual(env.observationSpace.shape[0], 17);
-    deepStrictEqual(boxSpace(env.actionSpace, "test").low, new Float32Array(6).fill(-1));
-    deepStrictEqual(boxSpace(env.actionSpace, "test").high, new Float32Array(6).fill(1));
   } finally {
     env.close();
   }
@@ -157,32 +122,6 @@ Deno.test("getState → step k → setState → step k is bit-identical, also in
   }
 });
 
-Deno.test("never terminates; truncates exactly at maxEpisodeSteps, counted from reset or setState", async () => {
-  const env = await makeHalfCheetah({ maxEpisodeSteps: 5 });
-  try {
-    env.reset({ seed: 0 });
-    const flags = run(env, randomActions(5, 5)).map((r) => [r.terminated, r.truncated]);
-    deepStrictEqual(flags, [[false, false], [false, false], [false, false], [false, false], [
-      false,
-      true,
-    ]]);
-    env.reset();
-    env.step(new Float32Array(6));
-    const s = env.getState();
-    strictEqual(s[18], 1);
-    run(env, randomActions(6, 4));
-    env.setState(s);
-    deepStrictEqual(run(env, randomActions(7, 4)).map((r) => r.truncated), [
-      false,
-      false,
-      false,
-      true,
-    ]);
-  } finally {
-    env.close();
-  }
-});
-
 Deno.test("zero action settles; a bounding gait moves forward", async () => {
   const env = await makeHalfCheetah();
   try {
@@ -221,51 +160,24 @@ Deno.test("zero action settles; a bounding gait moves forward", async () => {
   }
 });
 
-Deno.test("bad actions, states and calls throw clear errors and leave the state unchanged", async () => {
+Deno.test("a missing action and a non-finite state throw; close is idempotent", async () => {
+  // The table in mujoco_suite_test.ts checks wrong lengths, non-finite actions and bad options.
   const env = await makeHalfCheetah();
-  throws(() => env.step(new Float32Array(6)), /HalfCheetah-v5\.step: called before reset\(\)/);
   env.reset({ seed: 9 });
   env.step(new Float32Array(6).fill(0.5));
   const before = env.getState();
   throws(
-    () => env.step(new Float32Array(5)),
-    /^Error: HalfCheetah-v5\.step: action has length 5, expected 6$/,
-  );
-  throws(
-    () => env.step(Float32Array.of(0, 0, NaN, 0, 0, 0)),
-    /action\[2\] is NaN; actions must be finite/,
-  );
-  throws(() => env.step(Float32Array.of(0, 0, 0, 0, 0, -Infinity)), /action\[5\] is -Infinity/);
-  throws(
     () => env.step(undefined as unknown as Float32Array),
     /action has length undefined, expected 6/,
   );
-  deepStrictEqual(env.getState(), before);
-  throws(() => env.setState(new Float64Array(3)), /setState: state has length 3, expected 110/);
   const bad = before.slice();
   bad[40] = NaN;
   throws(() => env.setState(bad), /setState: state\[40\] is NaN/);
   deepStrictEqual(env.getState(), before);
-  await rejectsWith(
-    () => makeHalfCheetah({ maxEpisodeSteps: 0 }),
-    /maxEpisodeSteps is 0, expected a positive integer/,
-  );
-  await rejectsWith(() => makeHalfCheetah({ ctrlCostWeight: NaN }), /ctrlCostWeight is NaN/);
   env.close();
   env.close(); // idempotent
-  throws(() => env.step(new Float32Array(6)), /HalfCheetah-v5\.step: the env is closed/);
   throws(() => env.getState(), /getState: the env is closed/);
 });
-
-async function rejectsWith(fn: () => Promise<unknown>, re: RegExp): Promise<void> {
-  try {
-    await fn();
-  } catch (err) {
-    ok(re.test(String(err)), `${err} does not match ${re}`);
-    return;
-  }
-  throw new Error(`expected a rejection matching ${re}`);
-}
 
 Deno.test("creating and closing 200 envs does not grow the wasm heap or the RSS", async () => {
   const { model } = await loadHalfCheetahModel();
@@ -288,14 +200,4 @@ Deno.test("creating and closing 200 envs does not grow the wasm heap or the RSS"
   // One leaked MjData is ≈ 13.6 MB of heap, so 150 leaks would add ≈ 2 GB.
   strictEqual(heap200, heap50, `wasm heap grew from ${heap50} to ${heap200} bytes`);
   ok(rss200 - rss50 < 100e6, `RSS grew by ${(rss200 - rss50) / 1e6} MB`);
-});
-
-Deno.test("HalfCheetah-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6 relative", async () => {
-  await checkGolden(makeHalfCheetah as Make, {
-    r1: 0.3206701259,
-    sum: 2.288113476,
-    steps: 10,
-    obs: [-0.2090114, 0.019356786, 0.23257986],
-    spaces: { obs: 17, low: -1, high: 1, d: 6 },
-  });
 });

@@ -1,46 +1,9 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { loadHopperModel, makeHopper } from "../../envs/hopper.ts";
+import { makeHopper } from "../../envs/hopper.ts";
 import type { Env, StepResult } from "../../envs/types.ts";
-import {
-  checkBadActions,
-  checkGolden,
-  checkModel,
-  checkResetNoise,
-  checkStateRestore,
-  checkTruncation,
-  checkVectorBackends,
-  type Make,
-  randomActions,
-} from "./mujoco_suite.ts";
+import { randomActions } from "./mujoco_suite.ts";
 
-const make = makeHopper as Make;
-
-Deno.test("hopper.xml compiles to the published counts and masses", async () => {
-  checkModel(await loadHopperModel(), {
-    nq: 6,
-    nv: 6,
-    nu: 3,
-    nbody: 5,
-    timestep: 0.002,
-    masses: [3.665191, 4.057891, 2.781357, 5.315575],
-    totalMass: 15.820013,
-    ctrlrange: [-1, 1],
-    gear: 200,
-  });
-});
-
-Deno.test("Hopper-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6 relative", async () => {
-  await checkGolden(make, {
-    r1: 1.017254292,
-    sum: 11.29248173,
-    steps: 10,
-    obs: [1.2238389, 0.017267455, 0.0017402732],
-    spaces: { obs: 11, low: -1, high: 1, d: 3 },
-  });
-});
-
-Deno.test("Hopper-v5 reset: qpos0 + U(±5e-3), qvel U(±5e-3), info x and z − 1.25", async () => {
-  await checkResetNoise(make, 5e-3, "uniform", [0, 1.25, 0, 0, 0, 0], 6);
+Deno.test("Hopper-v5 reset: info x and z − 1.25, obs (q[1:], v)", async () => {
   const env = await makeHopper();
   const { obs, info } = env.reset({ seed: 3 });
   const s = env.getState();
@@ -96,7 +59,7 @@ function after(env: Env, s: Float64Array, a: Float32Array): Float64Array {
   return env.getState();
 }
 
-Deno.test("Hopper-v5 terminates exactly outside the open healthy ranges", async () => {
+Deno.test("Hopper-v5 terminates exactly outside the open angle and state ranges", async () => {
   const ref = await makeHopper();
   ref.reset({ seed: 4 });
   const a = Float32Array.of(0.3, -0.2, 0.1);
@@ -108,10 +71,7 @@ Deno.test("Hopper-v5 terminates exactly outside the open healthy ranges", async 
   const down = (x: number) => x - Math.abs(x) * 1e-15 - 1e-300;
   const up = (x: number) => x + Math.abs(x) * 1e-15 + 1e-300;
   const cases: [Record<string, unknown>, boolean][] = [
-    [{}, false],
-    [{ healthyZRange: [z, Infinity] }, true], // z = z_lo: not strictly inside
-    [{ healthyZRange: [down(z), Infinity] }, false],
-    [{ healthyZRange: [0.7, z] }, true],
+    [{}, false], // the z range: mujoco_suite_test.ts
     [{ healthyAngleRange: [angle, 1] }, true],
     [{ healthyAngleRange: [-1, angle] }, true],
     [{ healthyAngleRange: [down(angle), up(angle)] }, false],
@@ -144,11 +104,4 @@ Deno.test("Hopper-v5 falls over under random actions and terminates", async () =
   const end = rs.findIndex((r) => r.terminated);
   ok(end > 5 && end < 200, `terminated at ${end}`);
   env.close();
-});
-
-Deno.test("Hopper-v5 state restore, truncation, bad actions, vector backends", async () => {
-  await checkStateRestore(make);
-  await checkTruncation(make);
-  await checkBadActions(make, "Hopper-v5", "[-1, 1]^3");
-  await checkVectorBackends("Hopper-v5");
 });

@@ -7,36 +7,8 @@ import {
 } from "../../envs/humanoid.ts";
 import type { MjData } from "../../envs/mujoco.ts";
 import type { MujocoModel } from "../../envs/mujoco_env.ts";
-import { checkDefaultLimit, referenceData, referenceStep } from "./mujoco_reference.ts";
-import {
-  checkBadActions,
-  checkGolden,
-  checkResetNoise,
-  checkStateRestore,
-  checkTruncation,
-  checkVectorBackends,
-  type Make,
-  randomActions,
-} from "./mujoco_suite.ts";
-
-const NQ = 24;
-const NV = 23;
-const MASSES = [
-  0,
-  8.907462,
-  2.261947,
-  6.616194,
-  4.751751,
-  2.755696,
-  1.767146,
-  4.751751,
-  2.755696,
-  1.767146,
-  1.66108,
-  1.22954,
-  1.66108,
-  1.22954,
-];
+import { referenceData, referenceStep } from "./mujoco_reference.ts";
+import { randomActions } from "./mujoco_suite.ts";
 
 /** Gymnasium's v5 observation of `d`: qpos[2:], qvel, then the stale blocks without the world. */
 function referenceObs(d: MjData): Float32Array {
@@ -77,23 +49,8 @@ for (
     loadHumanoidStandupModel,
   ]] as const
 ) {
-  Deno.test(`${file}.xml compiles to the published counts, masses, gears and ranges`, async () => {
-    const { mj, model, timestep } = await load();
-    deepStrictEqual(
-      [model.nq, model.nv, model.nu, model.nbody, model.njnt, model.ngeom, model.ntendon],
-      [24, 23, 17, 14, 18, 18, 2],
-    );
-    strictEqual(timestep, 0.003);
-    const mass = Array.from(model.body_mass as Float64Array);
-    mass.forEach((m, i) => ok(Math.abs(m - MASSES[i]) < 1e-6, `body ${i} mass ${m}`));
-    ok(Math.abs(mass.reduce((a, b) => a + b) - 42.11603) < 1e-5);
-    const gear = model.actuator_gear as Float64Array;
-    deepStrictEqual(
-      Array.from({ length: 17 }, (_, i) => gear[6 * i]),
-      [100, 100, 100, 100, 100, 300, 200, 100, 100, 300, 200, 25, 25, 25, 25, 25, 25],
-    );
-    const range = model.actuator_ctrlrange as Float64Array;
-    ok(Array.from(range).every((v, i) => v === (i % 2 ? 0.4 : -0.4)));
+  Deno.test(`${file}.xml actuator order and the left hip range`, async () => {
+    const { mj, model } = await load();
     const joint = (i: number) => mj.mj_id2name(model, mj.mjtObj.mjOBJ_JOINT.value, i);
     const trn = model.actuator_trnid as Int32Array;
     deepStrictEqual([0, 1, 2].map((i) => joint(trn[2 * i])), [
@@ -107,26 +64,8 @@ for (
       joint(i) === "left_hip_y"
     )!;
     deepStrictEqual(deg(leftHipY), file === "humanoid" ? [-110, 20] : [-120, 20]);
-    strictEqual((model.qpos0 as Float64Array)[2], file === "humanoid" ? 1.4 : 0.105);
   });
 }
-
-Deno.test("Humanoid-v5 and HumanoidStandup-v5 golden numbers (envs-suite.md) to ≤ 1e-7", async () => {
-  await checkGolden(makeHumanoid as Make, {
-    r1: 4.932009476,
-    sum: 49.31992104,
-    steps: 10,
-    spaces: { obs: 348, low: -0.4, high: 0.4, d: 17 },
-    obs: [1.2676895, 0.95934294, -0.038754908],
-  }, 1e-7);
-  await checkGolden(makeHumanoidStandup as Make, {
-    r1: 36.52984427,
-    sum: 332.4723573,
-    steps: 10,
-    spaces: { obs: 348, low: -0.4, high: 0.4, d: 17 },
-    obs: [0.091430485, 0.98777086, -0.084637632],
-  }, 1e-7);
-});
 
 Deno.test("Humanoid-v5 matches Gymnasium's formulas on an independent MjData under random actions", async () => {
   const m = await loadHumanoidModel();
@@ -214,34 +153,10 @@ Deno.test("HumanoidStandup-v5 matches Gymnasium's formulas, dividing by the time
   }
 });
 
-Deno.test("Humanoid-v5 terminates outside the open z range (low, high); the contact cost caps at 10", async () => {
-  const probe = await makeHumanoid();
-  probe.reset({ seed: 1 });
-  const s = probe.getState();
-  probe.step(new Float32Array(17));
-  const z = probe.getState()[2];
-  probe.close();
-  const up = (x: number) => x + Math.abs(x) * 2 ** -52;
-  const down = (x: number) => x - Math.abs(x) * 2 ** -52;
-  const cases: [[number, number], boolean][] = [
-    [[z, 3], false], // z = low: unhealthy (open)
-    [[0, z], false], // z = high: unhealthy (open)
-    [[down(z), 3], true],
-    [[0, up(z)], true],
-  ];
-  for (const [range, healthy] of cases) {
-    for (const terminateWhenUnhealthy of [true, false]) {
-      const env = await makeHumanoid({ healthyZRange: range, terminateWhenUnhealthy });
-      env.setState(s);
-      const r = env.step(new Float32Array(17));
-      strictEqual(r.terminated, !healthy && terminateWhenUnhealthy, `range ${range}`);
-      strictEqual(r.info.reward_survive, healthy ? 5 : 0);
-      env.close();
-    }
-  }
+Deno.test("Humanoid-v5 and HumanoidStandup-v5 contact and impact costs cap at 10", async () => {
   // Once the feet touch the floor, 1·Σ cfrc_ext² is far above 10: the cost is exactly the cap.
   const heavy = await makeHumanoid({ contactCostWeight: 1, terminateWhenUnhealthy: false });
-  heavy.setState(s);
+  heavy.reset({ seed: 1 });
   const costs = Array.from(
     { length: 30 },
     () => heavy.step(new Float32Array(17)).info.reward_contact,
@@ -254,10 +169,7 @@ Deno.test("Humanoid-v5 terminates outside the open z range (low, high); the cont
   lying.close();
 });
 
-Deno.test("Humanoid reset: qpos0 + U(±0.01)²⁴ (quaternion too), qvel U(±0.01)²³; reset info", async () => {
-  const qpos0 = (z: number) => [0, 0, z, 1, ...Array(20).fill(0)];
-  await checkResetNoise(makeHumanoid as Make, 0.01, "uniform", qpos0(1.4), NV);
-  await checkResetNoise(makeHumanoidStandup as Make, 0.01, "uniform", qpos0(0.105), NV);
+Deno.test("Humanoid reset info: x, y, tendons, distance", async () => {
   const h = await makeHumanoid();
   const { info } = h.reset({ seed: 3 });
   const q = h.getState();
@@ -273,23 +185,6 @@ Deno.test("Humanoid reset: qpos0 + U(±0.01)²⁴ (quaternion too), qvel U(±0.0
     "distance_from_origin",
   ]);
   h.close();
-});
-
-Deno.test("Humanoid state restore is exact; truncation at 1000; bad actions name the bounds", async () => {
-  for (
-    const [id, make] of [["Humanoid-v5", makeHumanoid], [
-      "HumanoidStandup-v5",
-      makeHumanoidStandup,
-    ]] as const
-  ) {
-    await checkStateRestore(make as Make, 15);
-    await checkTruncation(make as Make);
-    const env = await make();
-    checkDefaultLimit(env, 1000, NQ, NV);
-    env.close();
-    await checkBadActions(make as Make, id, "[-0.4, 0.4]^17");
-  }
-  await checkVectorBackends("Humanoid-v5");
 });
 
 Deno.test("Humanoid observation flags drop their blocks: 348 by default", async () => {

@@ -1,32 +1,9 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadInvertedPendulumModel, makeInvertedPendulum } from "../../envs/inverted_pendulum.ts";
-import {
-  checkBadActions,
-  checkGolden,
-  checkModel,
-  checkResetNoise,
-  checkStateRestore,
-  checkTruncation,
-  checkVectorBackends,
-  type Make,
-  randomActions,
-} from "./mujoco_suite.ts";
+import { randomActions } from "./mujoco_suite.ts";
 
-const make = makeInvertedPendulum as Make;
-
-Deno.test("inverted_pendulum.xml compiles to the published counts and masses", async () => {
+Deno.test("inverted_pendulum.xml: slider range ±1, hinge range ±90°", async () => {
   const m = await loadInvertedPendulumModel();
-  checkModel(m, {
-    nq: 2,
-    nv: 2,
-    nu: 1,
-    nbody: 3,
-    timestep: 0.02,
-    masses: [10.47198, 5.018592],
-    totalMass: 15.490567,
-    ctrlrange: [-3, 3],
-    gear: 100,
-  });
   const range: Float64Array = m.model.jnt_range;
   deepStrictEqual(
     Array.from(range, (x) => +x.toFixed(12)),
@@ -34,18 +11,7 @@ Deno.test("inverted_pendulum.xml compiles to the published counts and masses", a
   );
 });
 
-Deno.test("InvertedPendulum-v5 golden numbers: pays 1, 1, then 0 as it terminates at step 3", async () => {
-  await checkGolden(make, {
-    r1: 1,
-    sum: 2,
-    steps: 3,
-    obs: [0.088946005, -0.20151192, 1.4720064],
-    spaces: { obs: 4, low: -3, high: 3, d: 1 },
-  });
-});
-
-Deno.test("InvertedPendulum-v5 reset: U(±0.01) on qpos and qvel, info {}", async () => {
-  await checkResetNoise(make, 0.01, "uniform", [0, 0], 2);
+Deno.test("InvertedPendulum-v5 reset: info {}, obs (q, v)", async () => {
   const env = await makeInvertedPendulum();
   const { obs, info } = env.reset({ seed: 5 });
   deepStrictEqual(info, {});
@@ -106,11 +72,4 @@ Deno.test("InvertedPendulum-v5 the terminal boundary is strict: |q₁| = 0.2 is 
   strictEqual(above.r.terminated, true);
   strictEqual(above.r.reward, 0);
   env.close();
-});
-
-Deno.test("InvertedPendulum-v5 state restore, truncation, bad actions, vector backends", async () => {
-  await checkStateRestore(make, 2);
-  await checkTruncation(make);
-  await checkBadActions(make, "InvertedPendulum-v5", "[-3, 3]");
-  await checkVectorBackends("InvertedPendulum-v5");
 });

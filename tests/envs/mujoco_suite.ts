@@ -1,7 +1,8 @@
 /**
  * Checks shared by the MuJoCo v5 env tests: the golden numbers of envs-suite.md, compiled-model
- * facts, reset draws and their moments, exact state restore, truncation, bad actions and the
- * vector backends. Each `<env>_test.ts` calls these with its env's facts.
+ * facts, reset draws and their moments, exact state restore, truncation, the registered time limit,
+ * bad actions and the vector backends. mujoco_suite_test.ts runs them over its table of env facts;
+ * the `<env>_test.ts` files hold what is specific to one env.
  *
  * @module
  */
@@ -30,9 +31,19 @@ export interface Golden {
   spaces: { obs: number; low: number; high: number; d: number };
 }
 
-/** Runs the golden protocol; asserts ≤ `tol` relative error and returns the largest error. */
-export async function checkGolden(make: Make, g: Golden, tol = 1e-6): Promise<number> {
-  const env = await make({ resetNoiseScale: 0 });
+/**
+ * Runs the golden protocol; asserts ≤ `tol` relative error and returns the largest error. The
+ * noiseless start is `resetNoiseScale: 0`, or, for envs without that option (`qpos0` given:
+ * Reacher, Pusher), a reset whose leading qpos (= qpos0) and qvel (= 0) are edited through
+ * setState, which is Gymnasium's `set_state` (then `mj_forward`).
+ */
+export async function checkGolden(
+  make: Make,
+  g: Golden,
+  tol = 1e-6,
+  qpos0?: ArrayLike<number>,
+): Promise<number> {
+  const env = await make(qpos0 ? {} : { resetNoiseScale: 0 });
   try {
     const { obs, low, high, d } = g.spaces;
     deepStrictEqual(env.observationSpace.shape, [obs]);
@@ -40,6 +51,12 @@ export async function checkGolden(make: Make, g: Golden, tol = 1e-6): Promise<nu
     deepStrictEqual(boxSpace(env.actionSpace, "mujoco test").shape, [d]);
     deepStrictEqual(boxSpace(env.actionSpace, "mujoco test").low, new Float32Array(d).fill(low));
     deepStrictEqual(boxSpace(env.actionSpace, "mujoco test").high, new Float32Array(d).fill(high));
+    if (qpos0) {
+      const s = env.getState();
+      s.set(Array.from(qpos0), 0);
+      s.fill(0, qpos0.length, 2 * qpos0.length); // nv = nq for both
+      env.setState(s);
+    }
     const a = boxSpace(env.actionSpace, "mujoco test").high.map((h) => 0.5 * h);
     const rs: StepResult[] = [];
     for (let t = 0; t < 10; t++) {
@@ -48,51 +65,62 @@ export async function checkGolden(make: Make, g: Golden, tol = 1e-6): Promise<nu
     }
     strictEqual(rs.length, g.steps, "steps until termination");
     ok(rs.every((r, t) => r.terminated === (t === g.steps - 1 && g.steps < 10)));
-    const sum = rs.reduce((s, r) => s + r.reward, 0);
     const last = rs[rs.length - 1].obs;
-    const errs = [
-      relErr(rs[0].reward, g.r1),
-      relErr(sum, g.sum),
-      ...g.obs.map((o, i) => relErr(last[i], o)),
-    ];
-    const worst = Math.max(...errs);
-    ok(worst <= tol, `golden errors ${errs.map((e) => e.toExponential(1))} > ${tol}`);
-    return worst;
+    const got = [rs[0].reward, rs.reduce((s, r) => s + r.reward, 0), last[0], last[1], last[2]];
+    const want = [g.r1, g.sum, ...g.obs];
+    const errs = got.map((x, i) => relErr(x, want[i]));
+    errs.forEach((e, i) => ok(e <= tol, `golden[${i}]: ${got[i]}, expected ${want[i]} (rel ${e})`));
+    return Math.max(...errs);
   } finally {
     env.close();
   }
 }
 
-/** Published compiled facts: counts, timestep and body masses (index 0 is the world). */
+/** Published compiled facts: counts, timestep, body masses, actuators and qpos0. */
 export interface ModelFacts {
   nq: number;
   nv: number;
   nu: number;
   nbody: number;
   timestep: number;
+  /** Masses of bodies 1… (body 0, the world, has none), each to 1e-6 relative. */
   masses: number[];
+  /** The sum of all body masses, to 1e-6. */
   totalMass: number;
+  /** A bound on |mass − published| tighter than the default 1e-5. */
+  massTol?: number;
   ctrlrange: [number, number];
-  gear: number;
+  /** The gear of every actuator, or one per actuator. */
+  gear: number | number[];
+  qpos0: number[];
+  /** Further model counts, e.g. { ngeom: 14 }. */
+  counts?: Partial<Record<"njnt" | "ngeom" | "nsite" | "ntendon", number>>;
 }
 
 /** Compares the compiled model with its published facts. */
 export function checkModel(m: MujocoModel, f: ModelFacts): void {
   const { model } = m;
   deepStrictEqual([model.nq, model.nv, model.nu, model.nbody], [f.nq, f.nv, f.nu, f.nbody]);
+  for (const [k, n] of Object.entries(f.counts ?? {})) {
+    strictEqual(model[k as keyof typeof f.counts], n, k);
+  }
   strictEqual(m.timestep, f.timestep);
   const mass: Float64Array = model.body_mass;
+  strictEqual(mass[0], 0);
+  strictEqual(f.masses.length, f.nbody - 1);
   f.masses.forEach((want, i) => {
-    ok(Math.abs(mass[i + 1] - want) < 1e-5, `body ${i + 1} mass ${mass[i + 1]}, expected ${want}`);
+    const tol = Math.min(f.massTol ?? 1e-5, 1e-6 * want);
+    ok(Math.abs(mass[i + 1] - want) <= tol, `body ${i + 1} mass ${mass[i + 1]}, expected ${want}`);
   });
   const total = mass.reduce((s, x) => s + x, 0);
-  ok(Math.abs(total - f.totalMass) < 1e-5, `total mass ${total}, expected ${f.totalMass}`);
+  ok(Math.abs(total - f.totalMass) < 1e-6, `total mass ${total}, expected ${f.totalMass}`);
   const range: Float64Array = model.actuator_ctrlrange;
   const gear: Float64Array = model.actuator_gear; // [nu, 6]
   for (let i = 0; i < f.nu; i++) {
     deepStrictEqual([range[2 * i], range[2 * i + 1]], f.ctrlrange);
-    strictEqual(gear[6 * i], f.gear);
+    strictEqual(gear[6 * i], typeof f.gear === "number" ? f.gear : f.gear[i], `gear ${i}`);
   }
+  deepStrictEqual(Array.from(model.qpos0 as Float64Array), f.qpos0);
 }
 
 /** Seeded uniform actions in [scale·low, scale·high]. */
@@ -193,6 +221,71 @@ export async function checkTruncation(make: Make): Promise<void> {
     );
   } finally {
     env.close();
+  }
+}
+
+/**
+ * Truncation at the registered limit with default options: with the elapsed counter
+ * (state[nq + nv]) set to limit − 2, the next step is not truncated and the one after is.
+ */
+export async function checkDefaultLimit(make: Make, limit: number, nq: number, nv: number) {
+  const env = await make();
+  try {
+    env.reset({ seed: 3 });
+    const zero = new Float32Array(boxSpace(env.actionSpace, "mujoco test").shape[0]);
+    const s = env.getState();
+    strictEqual(s[nq + nv], 0);
+    s[nq + nv] = limit - 2;
+    env.setState(s);
+    strictEqual(env.step(zero).truncated, false);
+    strictEqual(env.step(zero).truncated, true);
+    strictEqual(env.getState()[nq + nv], limit);
+  } finally {
+    env.close();
+  }
+}
+
+/** A healthy z range: qpos[index] in (lo, hi), or in [lo, hi] when closed; h is paid while healthy. */
+export interface ZRange {
+  index: number;
+  range: [number, number];
+  closed: boolean;
+  reward: number;
+}
+
+/**
+ * Termination at the edges of the healthy z range, with z = qpos[index] after one zero-action step
+ * from reset: z on an edge is healthy iff the range is closed, one ulp inside is healthy, one ulp
+ * outside is not; terminated = ¬healthy ∧ terminateWhenUnhealthy; h is paid iff healthy.
+ */
+export async function checkZBoundary(make: Make, f: ZRange): Promise<void> {
+  const probe = await make();
+  const zero = new Float32Array(boxSpace(probe.actionSpace, "mujoco test").shape[0]);
+  probe.reset({ seed: 1 });
+  const s = probe.getState();
+  probe.step(zero);
+  const z = probe.getState()[f.index];
+  probe.close();
+  const up = (x: number) => x + Math.abs(x) * 2 ** -52;
+  const down = (x: number) => x - Math.abs(x) * 2 ** -52;
+  const [lo, hi] = f.range;
+  const cases: [[number, number], boolean][] = [
+    [[z, hi], f.closed], // z on an edge
+    [[lo, z], f.closed],
+    [[down(z), hi], true], // one ulp inside
+    [[lo, up(z)], true],
+    [[up(z), hi], false], // one ulp outside
+    [[lo, down(z)], false],
+  ];
+  for (const [healthyZRange, healthy] of cases) {
+    for (const terminateWhenUnhealthy of [true, false]) {
+      const env = await make({ healthyZRange, terminateWhenUnhealthy });
+      env.setState(s);
+      const r = env.step(zero);
+      strictEqual(r.terminated, !healthy && terminateWhenUnhealthy, `range ${healthyZRange}`);
+      strictEqual(r.info.reward_survive, healthy ? f.reward : 0, `range ${healthyZRange}`);
+      env.close();
+    }
   }
 }
 

@@ -1,75 +1,11 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadPusherModel, makePusher } from "../../envs/pusher.ts";
 import { Rng } from "../../lib/rng.ts";
-import {
-  checkDefaultLimit,
-  checkGoldenFromState,
-  checkMoments,
-  referenceData,
-  referenceStep,
-} from "./mujoco_reference.ts";
-import {
-  checkBadActions,
-  checkStateRestore,
-  checkTruncation,
-  type Make,
-  randomActions,
-} from "./mujoco_suite.ts";
+import { checkMoments, referenceData, referenceStep } from "./mujoco_reference.ts";
+import { randomActions } from "./mujoco_suite.ts";
 
 const NQ = 11;
 const NV = 11;
-
-Deno.test("pusher.xml compiles to the published counts, masses and control ranges", async () => {
-  const { model, timestep } = await loadPusherModel();
-  deepStrictEqual(
-    [model.nq, model.nv, model.nu, model.nbody, model.njnt, model.ngeom],
-    [11, 11, 7, 13, 11, 20],
-  );
-  strictEqual(timestep, 0.01);
-  const want = [
-    0,
-    7.293522,
-    3.141593,
-    0.08545132,
-    1.628602,
-    0.4071504,
-    0.08545132,
-    0.8427322,
-    0.005026548,
-    0.1809557,
-    0.002513274,
-    7.853982e-6,
-    4.021239e-10,
-  ];
-  Array.from(model.body_mass as Float64Array).forEach((m, i) =>
-    ok(Math.abs(m - want[i]) <= 1e-6 * want[i], `body ${i} mass ${m}`)
-  );
-  ok(
-    Math.abs(Array.from(model.body_mass as Float64Array).reduce((a, b) => a + b) - 13.673004) <
-      1e-6,
-  );
-  deepStrictEqual(
-    Array.from(model.actuator_ctrlrange as Float64Array),
-    Array(14).fill(0).map((_, i) => i % 2 ? 2 : -2),
-  );
-  deepStrictEqual(Array.from(model.qpos0 as Float64Array), Array(11).fill(0));
-});
-
-Deno.test("Pusher-v5 golden numbers: noiseless start, a = 0.5·high for 10 steps", async () => {
-  const env = await makePusher();
-  try {
-    const err = checkGoldenFromState(env, (await loadPusherModel()).model.qpos0, {
-      r1: -1.106513803,
-      sum: -10.84605311,
-      steps: 10,
-      spaces: { obs: 23, low: -2, high: 2, d: 7 },
-      obs: [0.11460015, 0.16139661, 1.732672],
-    });
-    ok(err < 1e-7, `worst golden error ${err}`);
-  } finally {
-    env.close();
-  }
-});
 
 Deno.test("Pusher-v5 matches Gymnasium's formulas on an independent MjData (frame origins, stale)", async () => {
   const m = await loadPusherModel();
@@ -148,21 +84,14 @@ Deno.test("Pusher-v5 reset: arm at qpos0, object (y first) with ‖c‖ > 0.17, 
   }
 });
 
-Deno.test("Pusher-v5 never terminates and truncates at 100; restore is exact; bad actions", async () => {
+Deno.test("Pusher-v5 never terminates and truncates at 100 under random actions", async () => {
   const env = await makePusher();
   try {
     env.reset({ seed: 1 });
     const rs = randomActions(env, 2, 100).map((a) => env.step(a));
     ok(rs.every((r) => !r.terminated));
     deepStrictEqual(rs.map((r) => r.truncated), [...Array(99).fill(false), true]);
-    checkDefaultLimit(env, 100, NQ, NV);
   } finally {
     env.close();
   }
-  await checkTruncation(makePusher as Make);
-  await checkStateRestore(makePusher as Make, 20);
-  await checkBadActions(makePusher as Make, "Pusher-v5", "[-2, 2]^7", [
-    { rewardNearWeight: NaN },
-    /rewardNearWeight is NaN/,
-  ]);
 });

