@@ -1,6 +1,7 @@
 /**
- * `train(config, { env, onUpdate, signal })`: trains a Gaussian MLP policy with GRPO or PPO on the
- * envs that `env(rng)` makes, and returns the policy and its final deterministic evaluation.
+ * `train(config, { env, onUpdate, signal })`: trains an MLP policy (Gaussian over a Box action
+ * space, categorical over a Discrete one) with GRPO or PPO on the envs that `env(rng, id)` makes,
+ * and returns the policy and its final deterministic evaluation.
  *
  * Reads top to bottom: config → envs, policy, critic, optimizer, normalizers → (resume) → run folder
  * (only with `out`) → loop { lr schedule → the algorithm's update (lib/grpo_trainer.ts,
