@@ -62,18 +62,21 @@ interface Pool {
   data: Float32Array;
   /** This thread's fraction of the rows, per product shape "M,N,P". */
   share: Map<string, number>;
+  /** How long a product waits for a worker before it stops the pool and throws. */
+  timeoutMs: number;
 }
 
 let pool: Pool | undefined;
 
 /**
  * Starts `threads − 1` workers (so `threads` cores share each large matmul) with a shared scratch
- * space of `scratchMB` megabytes. Call {@link stopThreads} before exit: live workers keep the
- * process running.
+ * space of `scratchMB` megabytes. A product that waits longer than `timeoutMs` (default 60 s) for a
+ * worker stops the pool and throws instead of hanging. Call {@link stopThreads} before exit: live
+ * workers keep the process running. `workerUrl` replaces lib/threads_worker.ts (for tests).
  */
 export async function startThreads(
   threads: number,
-  opts: { scratchMB?: number } = {},
+  opts: { scratchMB?: number; timeoutMs?: number; workerUrl?: URL } = {},
 ): Promise<void> {
   if (!(Number.isInteger(threads) && threads >= 1)) {
     throw new Error(`startThreads: threads must be an integer ≥ 1, got ${threads}`);
@@ -95,15 +98,18 @@ export async function startThreads(
   const workers = await Promise.all(
     Array.from({ length: n }, (_, w) =>
       new Promise<Worker>((resolve, reject) => {
-        const worker = new Worker(new URL("./threads_worker.ts", import.meta.url), {
-          type: "module",
-        });
+        const worker = new Worker(
+          opts.workerUrl ?? new URL("./threads_worker.ts", import.meta.url),
+          {
+            type: "module",
+          },
+        );
         worker.onmessage = () => resolve(worker);
         worker.onerror = (e) => reject(new Error(`gemm worker ${w} failed to start: ${e.message}`));
         worker.postMessage({ ctrl: ctrl.buffer, data: data.buffer, slot: w * CTRL });
       })),
   );
-  pool = { workers, ctrl, data, share: new Map() };
+  pool = { workers, ctrl, data, share: new Map(), timeoutMs: opts.timeoutMs ?? 60_000 };
 }
 
 /** Stops the workers; matmul runs on this thread again. */
@@ -182,11 +188,20 @@ export function matmulKernel(
   product(share, N, P, a, b, c, { layout, lda }); // this thread's rows, in place
   const mine = performance.now() - t0;
   let slowest = 0; // µs per row of the slowest worker: from its own clock, or this thread's wait
+  const deadline = performance.now() + p.timeoutMs;
   for (let w = 0; w < busy; w++) {
     const s = w * CTRL, seq = Atomics.load(ctrl, s + SEQ); // only this thread writes seq
     let waited = false;
     for (let d; (d = Atomics.load(ctrl, s + DONE)) !== seq; waited = true) {
-      Atomics.wait(ctrl, s + DONE, d);
+      const left = deadline - performance.now();
+      if (left <= 0) {
+        stopThreads();
+        throw new Error(
+          `matmul: gemm worker ${w} did not finish its rows of ${M}×${N}×${P} within ` +
+            `${p.timeoutMs} ms; the threads were stopped`,
+        );
+      }
+      Atomics.wait(ctrl, s + DONE, d, left);
     }
     const rows = ctrl[s + ROWS], r0 = ctrl[s + M0], oc = ctrl[s + OFF_C];
     const took = waited ? (performance.now() - t0) * 1000 : ctrl[s + MICROS];

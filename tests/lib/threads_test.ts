@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok, rejects } from "node:assert/strict";
+import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
 import { type Layout, product, setBackend } from "../../lib/backend.ts";
 import {
   DONE,
@@ -116,4 +116,19 @@ Deno.test("a late notify does not make the gemm worker run a finished job again"
 
 Deno.test("the deadline fails a promise that never settles", async () => {
   await rejects(deadline(new Promise(() => {}), 10, "silent"), /silent: no answer within 10 ms/);
+});
+
+Deno.test("a product whose worker never answers throws within the pool's timeout, not hangs", async () => {
+  const workerUrl = new URL("./fixtures/silent_gemm_worker.ts", import.meta.url);
+  await deadline(startThreads(2, { scratchMB: 16, timeoutMs: 200, workerUrl }), 30_000, "start");
+  try {
+    const [M, N, P] = [4096, 256, 64];
+    const a = new Float32Array(M * P), b = new Float32Array(P * N), c = new Float32Array(M * N);
+    const t0 = performance.now();
+    throws(() => matmulKernel(M, N, P, a, b, c), /worker 0 did not finish .* within 200 ms/);
+    ok(performance.now() - t0 < 20_000);
+    strictEqual(threadCount(), 1); // the pool was stopped
+  } finally {
+    stopThreads();
+  }
 });
