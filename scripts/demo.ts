@@ -110,6 +110,7 @@ export async function runDemo(
       `--user-data-dir=${profile}`,
       "about:blank",
     ],
+    env: { TMPDIR: profile }, // its own temp files (org.chromium.*) go where they are removed
     stdout: "null",
     stderr: "piped",
   }).spawn();

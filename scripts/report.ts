@@ -592,6 +592,7 @@ export async function runChromium(
         ...(opts.args ?? []),
         url,
       ],
+      env: { TMPDIR: profile }, // its own temp files (org.chromium.*) go where they are removed
       stdout: "piped",
       stderr: "piped",
     }).output();
