@@ -1,5 +1,5 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
-import { makeHopper } from "../../envs/hopper.ts";
+import { type HopperOptions, makeHopper } from "../../envs/hopper.ts";
 import type { Env, StepResult } from "../../envs/types.ts";
 import { randomActions } from "./mujoco_suite.ts";
 
@@ -12,7 +12,7 @@ Deno.test("Hopper-v5 reset: info x and z − 1.25, obs (q[1:], v)", async () => 
   env.close();
 });
 
-/** obs = (q[1:6], clip(v, ±10)) from the exact state; the reward terms sum to the reward. */
+/** obs = (q[1:6], clip(v, ±10)) from the exact state; info terms and healthy from that state. */
 function checkStep(env: Env, a: Float32Array, xBefore: number): StepResult {
   const r = env.step(a);
   const s = env.getState();
@@ -28,14 +28,13 @@ function checkStep(env: Env, a: Float32Array, xBefore: number): StepResult {
   strictEqual(i.reward_forward, i.x_velocity);
   const sumSq = a.reduce((t, x) => t + x * x, 0);
   ok(Math.abs(i.reward_ctrl + 1e-3 * sumSq) < 1e-15);
-  strictEqual(r.reward, i.reward_forward + i.reward_survive + i.reward_ctrl);
   const healthy = 0.7 < s[1] && Math.abs(s[2]) < 0.2 &&
     s.subarray(2, 12).every((v) => Math.abs(v) < 100);
   strictEqual(i.reward_survive, healthy ? 1 : 0);
   return r;
 }
 
-Deno.test("Hopper-v5 step: obs order, clipped qvel, reward terms sum to the reward", async () => {
+Deno.test("Hopper-v5 step: obs order, clipped qvel, info terms", async () => {
   const env = await makeHopper({ terminateWhenUnhealthy: false });
   let x = env.reset({ seed: 1 }).info.x_position;
   let clipped = false;
@@ -85,7 +84,6 @@ Deno.test("Hopper-v5 terminates exactly outside the open angle and state ranges"
     const r = env.step(a);
     strictEqual(r.terminated, terminated, JSON.stringify(opts));
     strictEqual(r.info.reward_survive, terminated ? 0 : 1);
-    strictEqual(r.reward, r.info.reward_forward + r.info.reward_survive + r.info.reward_ctrl);
     env.close();
   }
   const keep = await makeHopper({ healthyZRange: [z, Infinity], terminateWhenUnhealthy: false });
@@ -95,6 +93,31 @@ Deno.test("Hopper-v5 terminates exactly outside the open angle and state ranges"
   strictEqual(r.info.reward_survive, 0); // v5: unhealthy steps pay no healthy reward
   keep.close();
   ref.close();
+});
+
+Deno.test("Hopper-v5 health checks the raw qvel, not the ±10 clipped one in obs", async () => {
+  const env = await makeHopper({ terminateWhenUnhealthy: false });
+  env.reset({ seed: 1 });
+  let s = env.getState(), fast = 0, a: Float32Array = new Float32Array(3);
+  for (const b of randomActions(env, 2, 200, 1.5)) {
+    const before = env.getState();
+    env.step(b);
+    fast = Math.max(...env.getState().subarray(6, 12).map(Math.abs));
+    [s, a] = [before, b];
+    if (fast > 10.5) break;
+  }
+  ok(fast > 10.5, `a step reaches |qvel| ${fast} > 10.5`);
+  const q = after(env, s, a);
+  const m = (10 + fast) / 2; // clip(v) ≤ 10 < m < max |v|
+  ok(q.subarray(2, 6).every((x) => Math.abs(x) < m));
+  const wide: HopperOptions = { healthyZRange: [-Infinity, Infinity], healthyAngleRange: [-m, m] };
+  for (const [range, terminated] of [[m, true], [2 * fast, false]] as const) {
+    const h = await makeHopper({ ...wide, healthyStateRange: [-range, range] });
+    h.setState(s);
+    strictEqual(h.step(a).terminated, terminated, `healthyStateRange ±${range}`);
+    h.close();
+  }
+  env.close();
 });
 
 Deno.test("Hopper-v5 falls over under random actions and terminates", async () => {
