@@ -59,7 +59,8 @@ interface Row {
   warmup: number;
   /** A bad option and the error it must raise (default: resetNoiseScale NaN). */
   badOption?: [Record<string, number>, RegExp];
-  /** Whether to compare the worker backend with the in-process one. */
+  /** Whether to compare the worker backend with the in-process one: the worker path does not
+   * depend on the env, so HalfCheetah (a qpos env) and Ant (a stale-xy env) cover it. */
   vector: boolean;
 }
 
@@ -154,7 +155,7 @@ const ROWS: Row[] = [
     z: { index: 1, range: [0.7, Infinity], closed: false, reward: 1 },
     limit: 1000,
     warmup: 20,
-    vector: true,
+    vector: false,
   },
   {
     id: "Walker2d-v5",
@@ -183,7 +184,7 @@ const ROWS: Row[] = [
     z: { index: 1, range: [0.8, 2], closed: false, reward: 1 },
     limit: 1000,
     warmup: 20,
-    vector: true,
+    vector: false,
   },
   {
     id: "Swimmer-v5",
@@ -211,7 +212,7 @@ const ROWS: Row[] = [
     reset: { scale: 0.1, qvel: "uniform" },
     limit: 1000,
     warmup: 20,
-    vector: true,
+    vector: false,
   },
   {
     id: "InvertedPendulum-v5",
@@ -234,7 +235,7 @@ const ROWS: Row[] = [
     reset: { scale: 0.01, qvel: "uniform" },
     limit: 1000,
     warmup: 2,
-    vector: true,
+    vector: false,
   },
   {
     id: "InvertedDoublePendulum-v5",
@@ -264,7 +265,7 @@ const ROWS: Row[] = [
     reset: { scale: 0.1, qvel: "normal" },
     limit: 1000,
     warmup: 2,
-    vector: true,
+    vector: false,
   },
   {
     id: "Ant-v5",
@@ -325,7 +326,7 @@ const ROWS: Row[] = [
     limit: 50,
     warmup: 20,
     badOption: [{ rewardDistWeight: NaN }, /rewardDistWeight is NaN/],
-    vector: true,
+    vector: false,
   },
   {
     id: "Pusher-v5",
@@ -387,7 +388,7 @@ const ROWS: Row[] = [
     z: { index: 2, range: [1, 2], closed: false, reward: 5 },
     limit: 1000,
     warmup: 15,
-    vector: true,
+    vector: false,
   },
   {
     id: "HumanoidStandup-v5",
