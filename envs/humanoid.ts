@@ -145,11 +145,10 @@ function spec(fn: string, id: string, m: MujocoModel, o: Required<CommonOptions>
  * ```ts
  * import { makeHumanoid } from "./humanoid.ts";
  * import { ok, strictEqual } from "node:assert/strict";
- * const env = await makeHumanoid();
- * strictEqual(env.reset({ seed: 1 }).obs.length, 348);
- * const { reward, info } = env.step(new Float32Array(17).fill(0.2));
- * const sum = info.reward_forward + info.reward_survive + info.reward_ctrl + info.reward_contact;
- * ok(Math.abs(reward - sum) < 1e-12);
+ * const env = await makeHumanoid({ resetNoiseScale: 0 }); // start at qpos0, at rest
+ * strictEqual(env.reset().obs.length, 348);
+ * const { reward } = env.step(new Float32Array(17).fill(0.2));
+ * ok(Math.abs(reward - 4.932009476) < 1e-8); // golden r1, envs-suite.md
  * env.close();
  * ```
  */
@@ -184,10 +183,10 @@ export async function makeHumanoid(options: HumanoidOptions = {}): Promise<Env> 
  * ```ts
  * import { makeHumanoidStandup } from "./humanoid.ts";
  * import { ok, strictEqual } from "node:assert/strict";
- * const env = await makeHumanoidStandup();
- * strictEqual(env.reset({ seed: 1 }).obs.length, 348);
- * const { reward, info } = env.step(new Float32Array(17).fill(0.2));
- * ok(Math.abs(reward - (info.reward_linup + info.reward_quadctrl + info.reward_impact + 1)) < 1e-9);
+ * const env = await makeHumanoidStandup({ resetNoiseScale: 0 }); // start at qpos0, at rest
+ * strictEqual(env.reset().obs.length, 348);
+ * const { reward } = env.step(new Float32Array(17).fill(0.2));
+ * ok(Math.abs(reward - 36.52984427) < 1e-7); // golden r1, envs-suite.md
  * env.close();
  * ```
  */

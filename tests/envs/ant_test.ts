@@ -63,9 +63,6 @@ Deno.test("Ant-v5 matches Gymnasium's formulas on an independent MjData under ra
         reward_contact: -contact,
         reward_survive: healthy ? 1 : 0,
       });
-      const sum = r.info.reward_forward + r.info.reward_survive + r.info.reward_ctrl +
-        r.info.reward_contact;
-      ok(Math.abs(r.reward - sum) < 1e-12);
     }
     ok(contacts > 10, `only ${contacts} steps had contact forces`);
   } finally {

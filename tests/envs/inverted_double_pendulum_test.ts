@@ -75,10 +75,6 @@ Deno.test("InvertedDoublePendulum-v5 step: obs layout, stale tip, y ≤ 1 termin
         distance_penalty: -ref.dist,
         velocity_penalty: -ref.vel,
       });
-      strictEqual(
-        r.reward,
-        r.info.reward_survive + r.info.distance_penalty + r.info.velocity_penalty,
-      );
       if (ref.freshY !== ref.y) stale++;
       if (r.terminated) {
         ends++;
