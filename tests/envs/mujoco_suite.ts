@@ -13,6 +13,7 @@ import { boxSpace, type Env, type StepResult } from "../../envs/types.ts";
 import { VectorEnv } from "../../lib/vector_env.ts";
 import { WorkerVectorEnv } from "../../envs/worker_pool.ts";
 import { makeEnv } from "../../envs/registry.ts";
+import { checkMoments, checkUniform } from "./moments.ts";
 
 /** Makes an env of the kind under test with options. */
 export type Make = (options?: Record<string, unknown>) => Promise<Env>;
@@ -162,18 +163,9 @@ export async function checkResetNoise(
       for (let i = 0; i < nq; i++) qs.push(x[i] - qpos0[i]);
       for (let i = 0; i < nvel; i++) vs.push(x[nq + i]);
     }
-    const moments = (xs: number[], variance: number, what: string) => {
-      const n = xs.length;
-      const mean = xs.reduce((a, b) => a + b, 0) / n;
-      const v = xs.reduce((a, b) => a + b * b, 0) / n;
-      ok(Math.abs(mean) < 5 * Math.sqrt(variance / n), `${what} mean ${mean}`);
-      // Var(x²) is 4s⁴/45 for U(−s, s) and 2s⁴ for s·N(0, 1).
-      const se = Math.sqrt((variance === s * s ? 2 : 4 / 45) * s ** 4 / n);
-      ok(Math.abs(v - variance) < 5 * se, `${what} variance ${v}, expected ${variance}`);
-      ok(xs.every((x) => variance === s * s || Math.abs(x) <= s), `${what} exceeds ±s`);
-    };
-    moments(qs, s * s / 3, "qpos noise");
-    moments(vs, qvelNoise === "normal" ? s * s : s * s / 3, "qvel noise");
+    checkUniform(qs, -s, s, "qpos noise");
+    if (qvelNoise === "normal") checkMoments(vs, 0, s * s, 3 * s ** 4, "qvel noise"); // μ₄ = 3s⁴
+    else checkUniform(vs, -s, s, "qvel noise");
   } finally {
     env.close();
   }

@@ -1,7 +1,8 @@
 import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { loadReacherModel, makeReacher } from "../../envs/reacher.ts";
 import { Rng } from "../../lib/rng.ts";
-import { checkMoments, referenceData, referenceStep } from "./mujoco_reference.ts";
+import { checkMoments } from "./moments.ts";
+import { referenceData, referenceStep } from "./mujoco_reference.ts";
 import { randomActions } from "./mujoco_suite.ts";
 
 const NQ = 4;
