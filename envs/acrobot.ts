@@ -8,7 +8,8 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
-import { checkMaxSteps, checkState, discreteAction, reseed, resetBounds } from "./classic.ts";
+import { checkMaxSteps, reseed } from "./checks.ts";
+import { checkState, discreteAction, resetBounds } from "./classic.ts";
 import type {
   Box,
   Discrete,
@@ -120,7 +121,7 @@ export class Acrobot implements Env {
   /** @param options `maxEpisodeSteps` (default 500), `rng` (default `new Rng(0)`). */
   constructor(options: AcrobotOptions = {}) {
     const { maxEpisodeSteps = 500, rng = new Rng(0) } = options;
-    this.maxEpisodeSteps = checkMaxSteps(ID, maxEpisodeSteps);
+    this.maxEpisodeSteps = checkMaxSteps(ID, maxEpisodeSteps, { allowInfinity: true });
     this.#rng = rng;
   }
 

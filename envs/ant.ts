@@ -22,14 +22,8 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
-import {
-  checkFinite,
-  checkMaxSteps,
-  checkRange,
-  definedOnly,
-  loadModel,
-  type MujocoModel,
-} from "./mujoco_env.ts";
+import { checkMaxSteps } from "./checks.ts";
+import { checkFinite, checkRange, definedOnly, loadModel, type MujocoModel } from "./mujoco_env.ts";
 import { StaleXyEnv } from "./stale_xy.ts";
 import type { Env, EnvOptions, Info, StepResult } from "./types.ts";
 

@@ -7,7 +7,8 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
-import { checkMaxSteps, checkState, discreteAction, reseed, resetBounds } from "./classic.ts";
+import { checkMaxSteps, reseed } from "./checks.ts";
+import { checkState, discreteAction, resetBounds } from "./classic.ts";
 import type {
   Box,
   Discrete,
@@ -85,7 +86,7 @@ export class CartPole implements Env {
   /** @param options `maxEpisodeSteps` (default 500), `suttonBartoReward` (false), `rng` (`new Rng(0)`). */
   constructor(options: CartPoleOptions = {}) {
     const { maxEpisodeSteps = 500, suttonBartoReward = false, rng = new Rng(0) } = options;
-    this.maxEpisodeSteps = checkMaxSteps(ID, maxEpisodeSteps);
+    this.maxEpisodeSteps = checkMaxSteps(ID, maxEpisodeSteps, { allowInfinity: true });
     this.suttonBartoReward = suttonBartoReward;
     this.#rng = rng;
   }

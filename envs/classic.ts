@@ -1,31 +1,12 @@
 /**
- * Checks shared by the classic-control envs (CartPole, Acrobot, MountainCar): the time-limit
- * option, Gymnasium's `options.low` / `options.high` reset bounds, discrete and box actions, and
- * `setState` input. Each throws a clear error naming the env and the value.
+ * Checks shared by the classic-control envs (CartPole, Acrobot, MountainCar): Gymnasium's
+ * `options.low` / `options.high` reset bounds, discrete and box actions, and `setState` input. Each throws a clear error naming the env and the value.
  *
  * Reference: Gymnasium `gymnasium/envs/classic_control/utils.py` (`maybe_parse_reset_bounds`).
  *
  * @module
  */
-import { Rng } from "../lib/rng.ts";
 import type { ResetOptions } from "./types.ts";
-
-/** `maxEpisodeSteps` as given, or an error unless it is a positive integer or `Infinity`. */
-export function checkMaxSteps(id: string, maxEpisodeSteps: number): number {
-  if (
-    !(maxEpisodeSteps === Infinity || (Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0))
-  ) {
-    throw new Error(
-      `${id}: option maxEpisodeSteps is ${maxEpisodeSteps}, expected a positive integer or Infinity`,
-    );
-  }
-  return maxEpisodeSteps;
-}
-
-/** Reseeds `rng` in place to the state of `new Rng(seed)` (the caller keeps the same object). */
-export function reseed(rng: Rng, seed: number | undefined): void {
-  if (seed !== undefined) rng.setState(new Rng(seed).state());
-}
 
 /**
  * [low, high] for the reset draw: `options.low` / `options.high` when given, else the defaults;

@@ -18,13 +18,8 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
-import {
-  checkFinite,
-  checkMaxSteps,
-  loadModel,
-  MujocoEnv,
-  type MujocoModel,
-} from "./mujoco_env.ts";
+import { checkMaxSteps } from "./checks.ts";
+import { checkFinite, loadModel, MujocoEnv, type MujocoModel } from "./mujoco_env.ts";
 import type { Env, EnvOptions, Info, StepResult } from "./types.ts";
 
 const ID = "HalfCheetah-v5";

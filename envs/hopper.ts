@@ -24,9 +24,9 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
+import { checkMaxSteps } from "./checks.ts";
 import {
   checkFinite,
-  checkMaxSteps,
   checkRange,
   loadModel,
   MujocoEnv,

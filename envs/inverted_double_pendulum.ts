@@ -21,9 +21,9 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
+import { checkMaxSteps } from "./checks.ts";
 import {
   checkFinite,
-  checkMaxSteps,
   loadModel,
   MujocoEnv,
   type MujocoEnvSpec,

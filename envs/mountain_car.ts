@@ -8,14 +8,8 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
-import {
-  checkBoxAction,
-  checkMaxSteps,
-  checkState,
-  discreteAction,
-  reseed,
-  resetBounds,
-} from "./classic.ts";
+import { checkMaxSteps, reseed } from "./checks.ts";
+import { checkBoxAction, checkState, discreteAction, resetBounds } from "./classic.ts";
 import type {
   Box,
   Discrete,
@@ -63,7 +57,7 @@ abstract class Car {
 
   constructor(id: string, options: MountainCarOptions, defaultSteps: number) {
     const { maxEpisodeSteps = defaultSteps, goalVelocity = 0, rng = new Rng(0) } = options;
-    this.maxEpisodeSteps = checkMaxSteps(id, maxEpisodeSteps);
+    this.maxEpisodeSteps = checkMaxSteps(id, maxEpisodeSteps, { allowInfinity: true });
     if (!Number.isFinite(goalVelocity)) {
       throw new Error(`${id}: option goalVelocity is ${goalVelocity}, expected a finite number`);
     }

@@ -19,7 +19,8 @@
  *
  * @module
  */
-import { Rng } from "../lib/rng.ts";
+import type { Rng } from "../lib/rng.ts";
+import { reseed } from "./checks.ts";
 import { loadMujoco, type MjData, type MjModel, type Mujoco } from "./mujoco.ts";
 import type { Box, Env, Info, ResetOptions, ResetResult, StepResult } from "./types.ts";
 
@@ -96,13 +97,6 @@ async function compileModel(url: URL): Promise<MujocoModel> {
 export function checkFinite(fn: string, values: Record<string, number>): void {
   for (const [name, v] of Object.entries(values)) {
     if (!Number.isFinite(v)) throw new Error(`${fn}: ${name} is ${v}, expected a finite number`);
-  }
-}
-
-/** Throws unless `maxEpisodeSteps` is a positive integer. */
-export function checkMaxSteps(fn: string, maxEpisodeSteps: number): void {
-  if (!(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) {
-    throw new Error(`${fn}: maxEpisodeSteps is ${maxEpisodeSteps}, expected a positive integer`);
   }
 }
 
@@ -288,7 +282,7 @@ export abstract class MujocoEnv implements Env {
    */
   reset(opts: ResetOptions = {}): ResetResult {
     this.#alive("reset");
-    if (opts.seed !== undefined) this.#rng.setState(new Rng(opts.seed).state()); // keep the caller's generator object
+    reseed(this.#rng, opts.seed);
     this.mj.mj_resetData(this.model, this.data);
     this.views();
     this.resetModel(this.#rng);

@@ -7,6 +7,7 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
+import { checkMaxSteps, reseed } from "./checks.ts";
 import type { Box, Env, EnvOptions, Info, ResetOptions, ResetResult, StepResult } from "./types.ts";
 
 const MAX_SPEED = 8;
@@ -95,15 +96,8 @@ export class Pendulum implements Env {
     if (!Number.isFinite(g)) {
       throw new Error(`Pendulum-v1: option g is ${g}, expected a finite number`);
     }
-    if (
-      !(maxEpisodeSteps === Infinity || (Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0))
-    ) {
-      throw new Error(
-        `Pendulum-v1: option maxEpisodeSteps is ${maxEpisodeSteps}, expected a positive integer or Infinity`,
-      );
-    }
     this.g = g;
-    this.maxEpisodeSteps = maxEpisodeSteps;
+    this.maxEpisodeSteps = checkMaxSteps("Pendulum-v1", maxEpisodeSteps, { allowInfinity: true });
     this.#rng = rng;
   }
 
@@ -120,7 +114,7 @@ export class Pendulum implements Env {
         `Pendulum-v1.reset: x_init = ${xInit}, y_init = ${yInit}; expected finite numbers`,
       );
     }
-    if (opts.seed !== undefined) this.#rng.setState(new Rng(opts.seed).state()); // keep the caller's generator object
+    reseed(this.#rng, opts.seed);
     this.#th = this.#rng.uniform(-xInit, xInit);
     this.#thdot = this.#rng.uniform(-yInit, yInit);
     this.#elapsed = 0;

@@ -20,13 +20,8 @@
  * @module
  */
 import { Rng } from "../lib/rng.ts";
-import {
-  checkFinite,
-  checkMaxSteps,
-  loadModel,
-  MujocoEnv,
-  type MujocoModel,
-} from "./mujoco_env.ts";
+import { checkMaxSteps } from "./checks.ts";
+import { checkFinite, loadModel, MujocoEnv, type MujocoModel } from "./mujoco_env.ts";
 import type { Env, EnvOptions, StepResult } from "./types.ts";
 
 const ID = "Reacher-v5";

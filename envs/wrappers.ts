@@ -35,6 +35,7 @@ import {
   type StepResult,
 } from "./types.ts";
 import { RewardScaler, RunningMeanStd, type RunningMeanStdStats } from "../lib/running_stats.ts";
+import { checkMaxSteps } from "./checks.ts";
 
 /** Passes every call through to the wrapped env; subclasses override what they change. */
 export class Wrapper implements Env {
@@ -96,12 +97,7 @@ export class TimeLimit extends Wrapper {
   constructor(env: Env, options: { maxEpisodeSteps: number }) {
     super(env);
     const { maxEpisodeSteps } = options;
-    if (!(Number.isInteger(maxEpisodeSteps) && maxEpisodeSteps > 0)) {
-      throw new Error(
-        `TimeLimit: maxEpisodeSteps is ${maxEpisodeSteps}, expected a positive integer`,
-      );
-    }
-    this.maxEpisodeSteps = maxEpisodeSteps;
+    this.maxEpisodeSteps = checkMaxSteps("TimeLimit", maxEpisodeSteps);
   }
   override reset(opts?: ResetOptions): ResetResult {
     this.#elapsed = 0;
