@@ -6,7 +6,8 @@
  * r = w_f · v_x − w_c · Σᵢ aᵢ²          v_x = (x_after − x_before) / dt,  dt = 5 · 0.01
  * obs = (qpos[1:9], qvel[0:9]) ∈ ℝ¹⁷    a ∈ [−1, 1]⁶ (MuJoCo clamps ctrl; the cost uses a as passed)
  * ```
- * w_f = forwardRewardWeight (1), w_c = ctrlCostWeight (0.1), x = qpos[0] (the rootx slide).
+ * w_f = forwardRewardWeight (1), w_c = ctrlCostWeight (0.1), x = qpos[0] (the rootx slide). With
+ * excludeCurrentPositionsFromObservation false, obs = (qpos[0:9], qvel[0:9]) ∈ ℝ¹⁸, x first.
  *
  * Differences from the reference, by design: the reset draws come from our `Rng`, not NumPy;
  * `mj_rnePostConstraint` is not called after stepping (it fills cacc / cfrc_*, which the
@@ -24,7 +25,6 @@ import type { Env, EnvOptions, Info, StepResult } from "./types.ts";
 
 const ID = "HalfCheetah-v5";
 const DIMS = { nq: 9, nv: 9, nu: 6 };
-const OBS_SIZE = 17;
 
 /** Options for {@link makeHalfCheetah}; every field has the Gymnasium v5 default. */
 export interface HalfCheetahOptions extends EnvOptions {
@@ -34,6 +34,8 @@ export interface HalfCheetahOptions extends EnvOptions {
   ctrlCostWeight?: number;
   /** s: reset adds U(−s, s) to qpos and s·N(0, 1) to qvel. Default 0.1. */
   resetNoiseScale?: number;
+  /** Leave x (qpos[0]) out of the observation. Default true (obs 17; false gives 18, x first). */
+  excludeCurrentPositionsFromObservation?: boolean;
   /** Truncate after this many steps. Default 1000. */
   maxEpisodeSteps?: number;
 }
@@ -57,12 +59,12 @@ export function loadHalfCheetahModel(): Promise<HalfCheetahModel> {
  * @example
  * ```ts
  * import { makeHalfCheetah } from "./halfcheetah.ts";
- * import { strictEqual } from "node:assert/strict";
- * const env = await makeHalfCheetah();
- * const { obs } = env.reset({ seed: 1 });
+ * import { ok, strictEqual } from "node:assert/strict";
+ * const env = await makeHalfCheetah({ resetNoiseScale: 0 }); // start at qpos0, at rest
+ * const { obs } = env.reset();
  * strictEqual(obs.length, 17);
- * const { reward, info } = env.step(new Float32Array(6).fill(0.5));
- * strictEqual(reward, info.reward_forward + info.reward_ctrl); // reward_ctrl = −0.1·6·0.25
+ * const { reward } = env.step(new Float32Array(6).fill(0.5));
+ * ok(Math.abs(reward - 0.3206701259) < 1e-9); // golden r1, envs-suite.md
  * env.close();
  * ```
  */
@@ -71,18 +73,20 @@ export async function makeHalfCheetah(options: HalfCheetahOptions = {}): Promise
     forwardRewardWeight = 1,
     ctrlCostWeight = 0.1,
     resetNoiseScale = 0.1,
+    excludeCurrentPositionsFromObservation = true,
     maxEpisodeSteps = 1000,
     rng = new Rng(0),
   } = options;
   checkFinite("makeHalfCheetah", { forwardRewardWeight, ctrlCostWeight, resetNoiseScale });
   checkMaxSteps("makeHalfCheetah", maxEpisodeSteps);
   const model = await loadHalfCheetahModel();
+  const skip = excludeCurrentPositionsFromObservation ? 1 : 0;
   return new HalfCheetah(
     {
       id: ID,
       model,
       frameSkip: 5,
-      obsSize: OBS_SIZE,
+      obsSize: DIMS.nq - skip + DIMS.nv,
       maxEpisodeSteps,
       rng,
       resetNoiseScale,
@@ -90,25 +94,35 @@ export async function makeHalfCheetah(options: HalfCheetahOptions = {}): Promise
     },
     forwardRewardWeight,
     ctrlCostWeight,
+    skip,
   );
 }
 
 class HalfCheetah extends MujocoEnv {
   #wForward: number;
   #wCtrl: number;
+  /** Leading qpos entries left out of the observation (1, or 0 with x included). */
+  #skip: number;
 
-  constructor(spec: ConstructorParameters<typeof MujocoEnv>[0], wForward: number, wCtrl: number) {
+  constructor(
+    spec: ConstructorParameters<typeof MujocoEnv>[0],
+    wForward: number,
+    wCtrl: number,
+    skip: number,
+  ) {
     super(spec);
     this.#wForward = wForward;
     this.#wCtrl = wCtrl;
+    this.#skip = skip;
   }
 
-  /** obs = (qpos[1:9], qvel[0:9]) as a fresh Float32Array [17]. */
+  /** obs = (qpos[skip:9], qvel[0:9]) as a fresh Float32Array [18 − skip]. */
   protected observe(): Float32Array {
-    const obs = new Float32Array(OBS_SIZE);
+    const skip = this.#skip;
+    const obs = new Float32Array(9 - skip + 9);
     const { qpos, qvel } = this;
-    for (let i = 1; i < 9; i++) obs[i - 1] = qpos[i];
-    for (let i = 0; i < 9; i++) obs[8 + i] = qvel[i];
+    for (let i = skip; i < 9; i++) obs[i - skip] = qpos[i];
+    for (let i = 0; i < 9; i++) obs[9 - skip + i] = qvel[i];
     return obs;
   }
 

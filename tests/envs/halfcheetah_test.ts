@@ -22,6 +22,22 @@ Deno.test("reset: obs (qpos[1:], qvel) and info x_position of the draws from new
   }
 });
 
+Deno.test("excludeCurrentPositionsFromObservation: false puts x first, obs 18 = (qpos, qvel)", async () => {
+  const env = await makeHalfCheetah({ excludeCurrentPositionsFromObservation: false });
+  try {
+    deepStrictEqual(env.observationSpace.shape, [18]);
+    const { obs } = env.reset({ seed: 42 });
+    deepStrictEqual(obs, Float32Array.from(env.getState().subarray(0, 18)));
+    for (const a of randomActions(env, 1, 3)) {
+      const r = env.step(a);
+      const s = env.getState();
+      deepStrictEqual(r.obs, Float32Array.from(s.subarray(0, 18)));
+    }
+  } finally {
+    env.close();
+  }
+});
+
 Deno.test("same seed gives the same trajectory; another seed does not", async () => {
   const [a, b, c] = await Promise.all([makeHalfCheetah(), makeHalfCheetah(), makeHalfCheetah()]);
   try {
