@@ -453,8 +453,20 @@ export const presets = {
       vfCoef: 0.19816,
       evalEvery: 100,
     },
-    // Ours: CartPole's (reward 1 per step alive: outcome advantages).
-    grpo: { ...balanceGrpo, evalEvery: 2 },
+    // Ours: CartPole's outcome advantages (reward 1 per step alive) over 128-step branches, with a
+    // state-independent σ, normalized observations and a constant lr. CartPole's own 32-step
+    // branches plateaued at eval 115–132 (docs/envs.md, smoke runs): the cart's slow drift, which
+    // ends episodes after ~120 steps, is invisible within 32.
+    grpo: {
+      ...balanceGrpo,
+      horizon: 128,
+      groups: 8,
+      minibatches: 8,
+      stateIndependentStd: true,
+      normObs: true,
+      lrSchedule: "constant",
+      evalEvery: 4,
+    },
   },
   "InvertedDoublePendulum-v5": {
     // SB3 zoo ppo.yml InvertedDoublePendulum-v3: normalize, n_envs 1, n_steps 128, batch 512 (> the
