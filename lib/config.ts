@@ -579,8 +579,8 @@ export const presets = {
   "Walker2d-v5": {
     // SB3 zoo ppo.yml Walker2d-v3: normalize, n_envs 1, n_steps 512, batch 32, gamma 0.99,
     // lr 5.05041e-5, ent 0.000585045, clip 0.1, 20 epochs, λ 0.95, max_grad_norm 1, vf 0.871923.
-    // Differences: v5; the MuJoCo policy above (that zoo entry leaves SB3's 64-64 tanh, later zoo
-    // versions give it this one).
+    // Differences: v5; the MuJoCo policy above, as the zoo's Hopper entry (this entry, at the zoo
+    // commit read, 00128b5, sets no policy_kwargs: SB3's 64-64 tanh).
     ppo: {
       ...zooMujocoPpo,
       totalSteps: 1_000_000,
