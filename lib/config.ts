@@ -207,6 +207,58 @@ export const defaults: Config = {
 /** Presets by env id and algorithm, as {@link presetFor} reads them. */
 export type Presets = Record<string, Partial<Record<Algo, Partial<Config>>>>;
 
+// The SB3 zoo's MuJoCo policy (policy_kwargs: 256-256 ReLU, state-independent log σ from −2) and its
+// VecNormalize (observations and rewards), one env of 512 steps, a constant lr; ortho_init=False
+// there, orthogonal here. Its c_V multiplies a loss without the ½ (ours has one: --no-half-value-loss).
+const zooMujocoPpo = {
+  hidden: "256,256",
+  activation: "relu",
+  stateIndependentStd: true,
+  initLogStd: -2,
+  normObs: true,
+  numEnvs: 1,
+  rolloutSteps: 512,
+  lrSchedule: "constant",
+} satisfies Partial<Config>;
+// SB3's PPO defaults (64-64 tanh, state-independent log σ from 0, 1 env × 2048 steps, 64-row
+// minibatches, 10 epochs, lr 3e-4 constant) with the zoo's `normalize: true`.
+const sb3Ppo = {
+  stateIndependentStd: true,
+  normObs: true,
+  numEnvs: 1,
+  rolloutSteps: 2048,
+  minibatches: 32,
+  epochs: 10,
+  lr: 3e-4,
+  lrSchedule: "constant",
+} satisfies Partial<Config>;
+// The HalfCheetah-v5 GRPO preset's network and optimizer, which the MuJoCo GRPO presets adapt.
+const cheetahGrpo = {
+  hidden: "256,256",
+  activation: "relu",
+  stateIndependentStd: true,
+  initLogStd: -1,
+  normObs: true,
+  gamma: 0.98,
+  groups: 8,
+  groupSize: 8,
+  horizon: 64,
+  branchProb: 0.9,
+  lr: 3e-4,
+  epochs: 10,
+  minibatches: 32,
+} satisfies Partial<Config>;
+// The CartPole GRPO preset (outcome advantages over 32-step branches), for the balancing tasks.
+const balanceGrpo = {
+  advMode: "outcome",
+  groups: 16,
+  groupSize: 8,
+  horizon: 32,
+  branchProb: 0.9,
+  epochs: 10,
+  minibatches: 4,
+} satisfies Partial<Config>;
+
 /** Per-env, per-algo presets over {@link defaults}: `presets["HalfCheetah-v5"].grpo`. */
 export const presets = {
   // Pendulum: both algorithms on one small network (32-32 ReLU) — a fraction of the cost of 64-64
@@ -356,6 +408,253 @@ export const presets = {
       normObs: true,
       evalEvery: 200,
     },
+    // Ours: outcome advantages over whole episodes (200 steps) from fresh resets. Every member
+    // earns −200 until one reaches the flag by chance, so groups have no spread before that.
+    grpo: { ...balanceGrpo, totalSteps: 1_000_000, horizon: 200, branchProb: 0, minibatches: 16 },
+  },
+  "MountainCarContinuous-v0": {
+    // SB3 zoo ppo.yml MountainCarContinuous-v0: normalize, n_envs 1, n_steps 8, batch 256 (> the
+    // 8-step rollout: one minibatch), gamma 0.9999, lr 7.77e-5, ent 0.00429, clip 0.1, 10 epochs,
+    // λ 0.9, max_grad_norm 5, vf 0.19, 20k steps, use_sde with log_std_init −3.29, ortho_init False.
+    // Differences: no gSDE here, so log σ starts at 0 (−3.29 without gSDE's state-dependent noise
+    // never leaves the valley), and 100k steps.
+    ppo: {
+      ...sb3Ppo,
+      totalSteps: 100_000,
+      rolloutSteps: 8,
+      minibatches: 1,
+      gamma: 0.9999,
+      lr: 7.77e-5,
+      entCoef: 0.00429,
+      clip: 0.1,
+      gaeLambda: 0.9,
+      maxGradNorm: 5,
+      vfCoef: 0.19,
+      evalEvery: 500,
+    },
+    // Ours: outcome advantages over whole 999-step episodes from fresh resets.
+    grpo: { ...balanceGrpo, totalSteps: 200_000, horizon: 999, branchProb: 0, groups: 4 },
+  },
+  "InvertedPendulum-v5": {
+    // SB3 zoo ppo.yml InvertedPendulum-v3: normalize, n_envs 1, n_steps 32, batch 64 (> the rollout:
+    // one minibatch), gamma 0.999, lr 2.22425e-4, ent 1.37976e-7, clip 0.4, 5 epochs, λ 0.9,
+    // max_grad_norm 0.3, vf 0.19816, SB3's 64-64 tanh policy. Differences: v5 not v3, 100k steps.
+    ppo: {
+      ...sb3Ppo,
+      rolloutSteps: 32,
+      minibatches: 1,
+      gamma: 0.999,
+      lr: 2.22425e-4,
+      entCoef: 1.37976e-7,
+      clip: 0.4,
+      epochs: 5,
+      gaeLambda: 0.9,
+      maxGradNorm: 0.3,
+      vfCoef: 0.19816,
+      evalEvery: 100,
+    },
+    // Ours: CartPole's outcome advantages (reward 1 per step alive) over 128-step branches, with a
+    // state-independent σ, normalized observations and a constant lr. CartPole's own 32-step
+    // branches plateaued at eval 115–132 (docs/envs.md, smoke runs): the cart's slow drift, which
+    // ends episodes after ~120 steps, is invisible within 32.
+    grpo: {
+      ...balanceGrpo,
+      horizon: 128,
+      groups: 8,
+      minibatches: 8,
+      stateIndependentStd: true,
+      normObs: true,
+      lrSchedule: "constant",
+      evalEvery: 4,
+    },
+  },
+  "InvertedDoublePendulum-v5": {
+    // SB3 zoo ppo.yml InvertedDoublePendulum-v3: normalize, n_envs 1, n_steps 128, batch 512 (> the
+    // rollout: one minibatch), gamma 0.98, lr 1.55454e-4, ent 1.05057e-6, clip 0.4, 10 epochs,
+    // λ 0.8, max_grad_norm 0.5, vf 0.695929, 64-64 tanh. Differences: v5, 300k steps (zoo 1M).
+    ppo: {
+      ...sb3Ppo,
+      totalSteps: 300_000,
+      rolloutSteps: 128,
+      minibatches: 1,
+      gamma: 0.98,
+      lr: 1.55454e-4,
+      entCoef: 1.05057e-6,
+      clip: 0.4,
+      epochs: 10,
+      gaeLambda: 0.8,
+      maxGradNorm: 0.5,
+      vfCoef: 0.695929,
+      evalEvery: 100,
+    },
+    // Ours: CartPole's, with normalized observations and 64-step branches (≈ 9.4 per step alive).
+    grpo: { ...balanceGrpo, totalSteps: 300_000, horizon: 64, normObs: true, evalEvery: 2 },
+  },
+  "Reacher-v5": {
+    // SB3 zoo ppo.yml Reacher-v2: normalize, n_envs 1, n_steps 512, batch 32, gamma 0.9,
+    // lr 1.04019e-4, ent 7.52585e-8, clip 0.3, 5 epochs, λ 1.0, max_grad_norm 0.9, vf 0.950368,
+    // 64-64 tanh. Differences: v5 not v2.
+    ppo: {
+      ...sb3Ppo,
+      totalSteps: 1_000_000,
+      rolloutSteps: 512,
+      minibatches: 16,
+      gamma: 0.9,
+      lr: 1.04019e-4,
+      entCoef: 7.52585e-8,
+      clip: 0.3,
+      epochs: 5,
+      gaeLambda: 1,
+      maxGradNorm: 0.9,
+      vfCoef: 0.950368,
+      evalEvery: 20,
+    },
+    // Ours: HalfCheetah's on 64-64, over whole 50-step episodes from fresh resets (a group shares
+    // its goal), process advantages with γ 0.9 as the zoo's PPO.
+    grpo: {
+      ...cheetahGrpo,
+      totalSteps: 1_000_000,
+      hidden: "64,64",
+      gamma: 0.9,
+      horizon: 50,
+      branchProb: 0,
+      evalEvery: 5,
+    },
+  },
+  "Pusher-v5": {
+    // No SB3 zoo PPO entry: the Reacher-v2 one (above) with SB3's γ 0.99 and λ 0.95, as Pusher's
+    // 100-step episodes reward the object's distance late.
+    ppo: {
+      ...sb3Ppo,
+      totalSteps: 1_000_000,
+      rolloutSteps: 512,
+      minibatches: 16,
+      lr: 1.04019e-4,
+      clip: 0.3,
+      epochs: 5,
+      maxGradNorm: 0.9,
+      vfCoef: 0.950368,
+      evalEvery: 20,
+    },
+    // Ours: HalfCheetah's over whole 100-step episodes from fresh resets.
+    grpo: {
+      ...cheetahGrpo,
+      totalSteps: 1_000_000,
+      gamma: 0.99,
+      horizon: 100,
+      branchProb: 0,
+      evalEvery: 5,
+    },
+  },
+  "Swimmer-v5": {
+    // SB3 zoo ppo.yml Swimmer-v3: the zoo's MuJoCo defaults (normalize, SB3's PPO defaults) with
+    // gamma 0.9999. Differences: v5 not v3.
+    ppo: { ...sb3Ppo, totalSteps: 1_000_000, gamma: 0.9999, evalEvery: 5 },
+    // Ours: HalfCheetah's (process advantages on the forward velocity) with 128-step branches.
+    grpo: { ...cheetahGrpo, totalSteps: 1_000_000, gamma: 0.99, horizon: 128, evalEvery: 5 },
+  },
+  "Hopper-v5": {
+    // SB3 zoo ppo.yml Hopper-v3: normalize, n_envs 1, n_steps 512, batch 32, gamma 0.999,
+    // lr 9.80828e-5, ent 0.00229519, clip 0.2, 5 epochs, λ 0.99, max_grad_norm 0.7, vf 0.835671,
+    // the MuJoCo policy above. Differences: v5 not v3, as HalfCheetah's (orthogonal init, ½ in L_V,
+    // clipped value update).
+    ppo: {
+      ...zooMujocoPpo,
+      totalSteps: 1_000_000,
+      minibatches: 16,
+      gamma: 0.999,
+      lr: 9.80828e-5,
+      entCoef: 0.00229519,
+      clip: 0.2,
+      epochs: 5,
+      gaeLambda: 0.99,
+      maxGradNorm: 0.7,
+      vfCoef: 0.835671,
+      evalEvery: 10,
+    },
+    // Ours: HalfCheetah's with outcome advantages (a member that falls loses its healthy reward,
+    // which per-step process advantages never see) over 128-step branches.
+    grpo: { ...cheetahGrpo, totalSteps: 1_000_000, advMode: "outcome", horizon: 128, evalEvery: 5 },
+  },
+  "Walker2d-v5": {
+    // SB3 zoo ppo.yml Walker2d-v3: normalize, n_envs 1, n_steps 512, batch 32, gamma 0.99,
+    // lr 5.05041e-5, ent 0.000585045, clip 0.1, 20 epochs, λ 0.95, max_grad_norm 1, vf 0.871923.
+    // Differences: v5; the MuJoCo policy above, as the zoo's Hopper entry (this entry, at the zoo
+    // commit read, 00128b5, sets no policy_kwargs: SB3's 64-64 tanh).
+    ppo: {
+      ...zooMujocoPpo,
+      totalSteps: 1_000_000,
+      minibatches: 16,
+      gamma: 0.99,
+      lr: 5.05041e-5,
+      entCoef: 0.000585045,
+      clip: 0.1,
+      epochs: 20,
+      gaeLambda: 0.95,
+      maxGradNorm: 1,
+      vfCoef: 0.871923,
+      evalEvery: 10,
+    },
+    // Ours: Hopper's.
+    grpo: { ...cheetahGrpo, totalSteps: 1_000_000, advMode: "outcome", horizon: 128, evalEvery: 5 },
+  },
+  "Ant-v5": {
+    // SB3 zoo ppo.yml Ant-v3: the zoo's MuJoCo defaults (normalize, SB3's PPO defaults, 1M steps).
+    // Differences: v5 (contact forces in the observation, 105 values).
+    ppo: { ...sb3Ppo, totalSteps: 1_000_000, evalEvery: 5 },
+    // Ours: Hopper's (Ant falls too).
+    grpo: { ...cheetahGrpo, totalSteps: 1_000_000, advMode: "outcome", horizon: 128, evalEvery: 5 },
+  },
+  "Humanoid-v5": {
+    // SB3 zoo ppo.yml Humanoid-v3: normalize, n_envs 1, n_steps 512, batch 256, gamma 0.95,
+    // lr 3.56987e-5, ent 0.00238306, clip 0.3, 5 epochs, λ 0.9, max_grad_norm 2, vf 0.431892, the
+    // MuJoCo policy above, 10M steps. Differences: v5, as HalfCheetah's.
+    ppo: {
+      ...zooMujocoPpo,
+      totalSteps: 10_000_000,
+      minibatches: 2,
+      gamma: 0.95,
+      lr: 3.56987e-5,
+      entCoef: 0.00238306,
+      clip: 0.3,
+      epochs: 5,
+      gaeLambda: 0.9,
+      maxGradNorm: 2,
+      vfCoef: 0.431892,
+      evalEvery: 20,
+      threads: 2,
+    },
+    // Ours: Hopper's (healthy reward 5 per step: outcome advantages).
+    grpo: {
+      ...cheetahGrpo,
+      totalSteps: 10_000_000,
+      advMode: "outcome",
+      horizon: 128,
+      evalEvery: 5,
+      threads: 2,
+    },
+  },
+  "HumanoidStandup-v5": {
+    // SB3 zoo ppo.yml HumanoidStandup-v3: normalize, n_envs 1, n_steps 512, batch 32, gamma 0.99,
+    // lr 2.55673e-5, ent 3.62109e-6, clip 0.3, 20 epochs, λ 0.9, max_grad_norm 0.7, vf 0.430793,
+    // the MuJoCo policy above, 10M steps. Differences: v5, as HalfCheetah's.
+    ppo: {
+      ...zooMujocoPpo,
+      totalSteps: 10_000_000,
+      minibatches: 16,
+      gamma: 0.99,
+      lr: 2.55673e-5,
+      entCoef: 3.62109e-6,
+      clip: 0.3,
+      epochs: 20,
+      gaeLambda: 0.9,
+      maxGradNorm: 0.7,
+      vfCoef: 0.430793,
+      evalEvery: 20,
+      threads: 2,
+    },
+    // Ours: HalfCheetah's (never terminates: process advantages on the height reward).
+    grpo: { ...cheetahGrpo, totalSteps: 10_000_000, evalEvery: 5, threads: 2 },
   },
 } satisfies Presets;
 
