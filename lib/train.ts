@@ -34,6 +34,8 @@ import {
   checkCheckpointFits,
   type Config,
   configFor,
+  configHelp,
+  defined,
   layerSizes,
   notSaved,
   validateConfig,
@@ -162,9 +164,21 @@ export async function resolveConfig(
   }
   if (fields.overwrite) throw new Error(`--overwrite with --resume ${dir}: choose one`);
   const resumed = await loadCheckpoint(checkpointPath(dir));
-  const saved = { ...(resumed.args as unknown as Config) };
-  for (const k of notSaved) delete saved[k];
-  const cfg = { ...configFor(fields), ...saved, ...fields, resume: dir, out: dir } as Config;
+  const saved: Partial<Config> = { ...(resumed.args as unknown as Config) };
+  for (const k of Object.keys(saved) as (keyof Config)[]) { // a field since removed is dropped
+    if (notSaved.includes(k) || !(k in configHelp)) delete saved[k];
+  }
+  // A field the checkpoint lacks keeps its behaviour from before it existed: the saved env and
+  // algo's preset, and backend ts (runs saved before --backend used ts).
+  const base = configFor({ env: saved.env ?? fields.env, algo: saved.algo ?? fields.algo });
+  const cfg: Config = {
+    ...base,
+    backend: "ts",
+    ...saved,
+    ...defined(fields),
+    resume: dir,
+    out: dir,
+  };
   validateConfig(cfg);
   checkCheckpointFits(resumed.args, cfg, "resume");
   return { cfg, resumed };
@@ -322,10 +336,6 @@ async function run(
         `it runs slower and uses more memory than --threads ${cores}`,
       "warn",
     );
-  }
-  cfg.backend ??= "ts"; // a run saved before --backend existed used ts
-  if (cfg.backend !== "ts" && cfg.backend !== "wasm") {
-    throw new Error(`--backend must be ts or wasm, got "${cfg.backend}"`);
   }
   if (cfg.backend === "wasm" && !simdSupported()) {
     log("notice: this runtime lacks WebAssembly SIMD; --backend wasm falls back to ts", "info");
