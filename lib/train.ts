@@ -40,7 +40,7 @@ import {
   notSaved,
   validateConfig,
 } from "./config.ts";
-import { type Env, flatSize } from "./env.ts";
+import { type Env, flatSize, type Space } from "./env.ts";
 import { type EvalResult, evaluate } from "./evaluate.ts";
 import { GrpoTrainer } from "./grpo_trainer.ts";
 import { meanOf as mean, MetricsWriter, writeArgs } from "./metrics.ts";
@@ -184,6 +184,13 @@ export async function resolveConfig(
   return { cfg, resumed };
 }
 
+/** What a checkpoint records of an action space (its bounds may be ±∞, which JSON lacks). */
+function spaceShape(space: Space): Partial<Space> {
+  return space.kind === "discrete"
+    ? { kind: space.kind, n: space.n }
+    : { kind: "box", shape: space.shape };
+}
+
 /** The config as saved in args.json and checkpoints: without the fields that never stick. */
 function savedArgs(cfg: Config): Record<string, unknown> {
   const args: Record<string, unknown> = { ...cfg };
@@ -299,7 +306,10 @@ function checkpointOf(
     },
     extra: {
       ...trainer.state(),
-      spaces: { observation: ctx.venv.observationSpace.shape, action: ctx.venv.actionSpace },
+      spaces: {
+        observation: ctx.venv.observationSpace.shape,
+        action: spaceShape(ctx.venv.actionSpace),
+      },
       trainSeconds: at.trainSeconds,
     },
   };

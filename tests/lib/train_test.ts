@@ -124,3 +124,15 @@ Deno.test("train() on a Discrete env (CartPole-v1): GRPO and PPO more than doubl
   }
   await Deno.remove(dir, { recursive: true });
 });
+
+Deno.test("a checkpoint records an action space with infinite bounds by its shape", async () => {
+  const dir = tempDir();
+  const unbounded = (rng: Rng) =>
+    Object.assign(new Target(rng), {
+      actionSpace: { shape: [1], low: Float32Array.of(-Infinity), high: Float32Array.of(Infinity) },
+    });
+  await train({ ...grpo, totalSteps: 1, evalEpisodes: 0, out: dir }, { env: unbounded });
+  const ckpt = await loadCheckpoint(checkpointPath(dir));
+  deepStrictEqual((ckpt.extra!.spaces as { action: unknown }).action, { kind: "box", shape: [1] });
+  await Deno.remove(dir, { recursive: true });
+});
