@@ -55,8 +55,8 @@ import { openRunFolder } from "./run_folder.ts";
 import { RunningMeanStd, type RunningMeanStdStats } from "./running_stats.ts";
 import { lrSchedule } from "./schedule.ts";
 import type { Tensor } from "./tensor.ts";
-import { startThreads, stopThreads } from "./threads.ts";
-import { type BackendName, setBackend, simdSupported } from "./backend.ts";
+import { startThreads, stopThreads, threadCount } from "./threads.ts";
+import { backendCode, type BackendName, getBackend, setBackend, simdSupported } from "./backend.ts";
 import type { TrainContext, Trainer, UpdateResult } from "./trainer.ts";
 import { VectorEnv } from "./vector_env.ts";
 
@@ -127,6 +127,9 @@ export interface TrainResult {
  * Trains with GRPO or PPO; see the module doc. `config` fields not given come from the preset of
  * (env, algo) and the defaults (lib/config.ts); with `resume`, from the checkpoint's saved config.
  * Writes `out` (args.json, metrics, checkpoint.json, eval.json, under a lock) only when set.
+ * Sets the matrix backend for the run and restores the caller's after; uses a thread pool the
+ * caller started if it has `threads` threads, else replaces it with its own and stops that at the
+ * end (start yours again after).
  *
  * @throws before anything is written on a bad config, env or checkpoint; `NonFiniteError` when a
  *   loss or gradient becomes non-finite (the last good checkpoint is kept).
@@ -351,7 +354,9 @@ async function run(
     log("notice: this runtime lacks WebAssembly SIMD; --backend wasm falls back to ts", "info");
     cfg.backend = "ts";
   }
+  const caller = { name: getBackend(), fused: backendCode() === 2 };
   setBackend(cfg.backend as BackendName);
+  cleanup.push(() => setBackend(caller.name, { fused: caller.fused })); // the caller's, restored
   if (!opts.env) {
     throw new Error("train: options.env, the env factory, is required (mod.ts's train() has one)");
   }
@@ -401,10 +406,17 @@ async function run(
   await opts.onStart?.(info);
 
   const schedule = lrSchedule({ kind: cfg.lrSchedule, lr: cfg.lr });
-  await startThreads(cfg.threads);
-  cleanup.push(() => stopThreads());
+  if (threadCount() !== cfg.threads) { // a caller's pool of this size is used and left running
+    await startThreads(cfg.threads);
+    cleanup.push(() => stopThreads());
+  }
   const start = performance.now(), startStep = step;
+  let savedAt = update, lastEval: { update: number; result: EvalResult } | undefined;
   while (update < totalUpdates) {
+    if (opts.signal?.aborted) { // checked before each update, so a stop never skips the final eval
+      if (savedAt !== update) await save();
+      return { ...result(s, cfg, step, update, out), stopped: true };
+    }
     optimizer.lr = schedule(update, totalUpdates);
     const t0 = performance.now();
     const r = trainer.update({ update, step });
@@ -425,21 +437,21 @@ async function run(
     });
     const last = update === totalUpdates;
     if (cfg.evalEvery > 0 && cfg.evalEpisodes > 0 && (update % cfg.evalEvery === 0 || last)) {
-      row["charts/eval_return"] = (await evalNow()).mean;
+      lastEval = { update, result: await evalNow() };
+      row["charts/eval_return"] = lastEval.result.mean;
     }
     metrics?.write(row);
     await opts.onUpdate?.(row, info);
-    const saved = update % cfg.checkpointEvery === 0 || last;
-    if (saved) await save();
+    if (update % cfg.checkpointEvery === 0 || last) await save(), savedAt = update;
     await new Promise((r) => setTimeout(r, 0)); // lets a signal's listener run
-    if (opts.signal?.aborted) {
-      if (!saved) await save();
-      return { ...result(s, cfg, step, update, out), stopped: true };
-    }
   }
 
-  // ---- final deterministic evaluation on fresh seeds
-  const ev = cfg.evalEpisodes > 0 ? await evalNow() : undefined;
+  // ---- final deterministic evaluation on fresh seeds (the last update's, if it had one)
+  const ev = cfg.evalEpisodes <= 0
+    ? undefined
+    : lastEval?.update === update
+    ? lastEval.result
+    : await evalNow();
   if (ev && out) {
     await Deno.writeTextFile(
       `${out}/eval.json`,
