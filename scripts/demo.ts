@@ -191,8 +191,13 @@ export async function runDemo(
       cdp.close();
     }
   } finally {
-    child.kill("SIGTERM"); // lets Chromium end its helper processes, which write to the profile
-    const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    const kill = (sig: Deno.Signal) => { // throws if Chromium already exited: nothing to stop
+      try {
+        child.kill(sig);
+      } catch { /* already gone */ }
+    };
+    kill("SIGTERM"); // lets Chromium end its helper processes, which write to the profile
+    const killer = setTimeout(() => kill("SIGKILL"), 5000);
     await child.status;
     clearTimeout(killer);
     await server.close();
