@@ -299,3 +299,16 @@ Deno.test("CartPole-v1 (Discrete): GRPO with both KL terms and PPO train, resume
     await Deno.remove(root, { recursive: true });
   }
 });
+
+Deno.test("--overwrite without --out overwrites the default folder instead of picking -2", async () => {
+  const dir = tempDir(), cwd = Deno.cwd();
+  try {
+    Deno.chdir(dir);
+    await main([...grpo, "--total-steps", "200"]);
+    await main([...grpo, "--total-steps", "200", "--overwrite"]);
+    deepStrictEqual([...Deno.readDirSync("runs")].map((e) => e.name), ["Pendulum-v1_grpo_s1"]);
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(dir, { recursive: true });
+  }
+});
