@@ -84,7 +84,8 @@ export interface Config {
 export const configHelp: Record<keyof Config, string> = {
   env: "environment id (see Environments below)",
   algo: `algorithm (${algos.join(", ")})`,
-  seed: "seed of the policy init, action sampling, minibatch order and env resets",
+  seed:
+    "seed of the policy init, action sampling, minibatch order and env resets; training and evaluation env seeds are disjoint for seeds ≤ 2000 (lib/seeds.ts)",
   totalSteps:
     "environment-step budget, rounded up to whole updates: ⌈total-steps / (groups·group-size·horizon)⌉ GRPO or ⌈total-steps / (num-envs·rollout-steps)⌉ PPO updates; GRPO members whose episode ends early take fewer steps, so global_step may end below it",
   out:
