@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { findChromium } from "./report.ts";
 import { serveRepo } from "./serve.ts";
+import { intFlag } from "./config.ts";
 
 /** What {@link runDemo} saw. */
 export interface DemoRun {
@@ -224,9 +225,9 @@ if (import.meta.main) {
   });
   const run = await runDemo({
     until: Number(values.until),
-    timeoutMs: Number(values.timeout) * 1000,
+    timeoutMs: intFlag("timeout", values.timeout, 1) * 1000,
     screenshot: values.screenshot,
-    settleMs: Number(values.settle),
+    settleMs: intFlag("settle", values.settle, 0),
   });
   console.log(JSON.stringify(run, null, 1));
 }
