@@ -384,11 +384,12 @@ async function run(
     if (out) await saveRunCheckpoint(out, checkpointOf(s, { step, update, trainSeconds }));
   };
   const frozen = (o: Float32Array) => ctx.transform(o, false);
+  const stream = (10_000 + cfg.seed) >>> 0; // the evaluation stream (lib/seeds.ts), in eval.json
   const evalNow = () =>
     evaluate(policy, {
       env: () => opts.env!(new Rng(0), cfg.env),
       episodes: cfg.evalEpisodes,
-      seed: (10_000 + cfg.seed) >>> 0,
+      seed: stream,
       transform: s.obsRms ? frozen : undefined,
     });
   const info: RunInfo = {
@@ -455,7 +456,7 @@ async function run(
   if (ev && out) {
     await Deno.writeTextFile(
       `${out}/eval.json`,
-      JSON.stringify({ step, ...ev }, null, 1),
+      JSON.stringify({ step, stream, ...ev }, null, 1),
     );
   }
   return { ...result(s, cfg, step, update, out), eval: ev };

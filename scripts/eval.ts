@@ -71,7 +71,8 @@ const USAGE = `Usage: deno task eval --checkpoint FILE|DIR [--episodes N] [--see
   --checkpoint  a checkpoint.json, or a run folder (its checkpoint.json is read)
   --episodes    deterministic episodes, an integer in [1, 1024] [default: 10]
   --seed        evaluation stream; episode e uses env seed evalSeed(seed, e) = 2³¹ + (1024·seed + e) mod 2³¹,
-                an integer in [0, ${MAX_SEED}] [default: 0]`;
+                an integer in [0, ${MAX_SEED}] [default: 0]; training's final evaluation used
+                10000 + its --seed, recorded as "stream" in the run's eval.json`;
 
 /** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */
 export async function main(

@@ -173,6 +173,17 @@ Deno.test("eval loads a checkpoint and reports the deterministic return over fre
   deepStrictEqual(a, b);
   ok(a && a.returns.length === 3 && a.returns.every((r) => r <= 0 && r >= -16.2736044 * 200));
   await rejects(evalMain(["--checkpoint", `${dir}/missing.json`]), /does not exist/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("eval.json records its evaluation stream, which eval --seed reproduces", async () => {
+  const dir = tempDir();
+  await main([...grpo, "--total-steps", "200", "--eval-episodes", "2", "--out", dir]);
+  const saved = JSON.parse(await Deno.readTextFile(`${dir}/eval.json`));
+  strictEqual(saved.stream, 10_001); // 10 000 + --seed 1
+  const again = await evalMain(["--checkpoint", dir, "--episodes", "2", "--seed", "10001"]);
+  deepStrictEqual(again!.returns, saved.returns);
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("--reward trains on composed terms, logs each unweighted, and the logged total respects the weights", async () => {
