@@ -3,12 +3,13 @@
  * TypeScript. Import this file by URL; it needs no deno.json.
  *
  * Train from code: {@link train} takes the config (any `deno task train` flag, camelCased) and
- * returns the policy and its deterministic evaluation; `presets` hold the tuned configs.
+ * returns the policy and its deterministic evaluation; the tuned preset of (env, algo) in `presets`
+ * applies by itself under the fields you give.
  *
  * ```ts
- * import { presets, train } from "./mod.ts";
+ * import { train } from "./mod.ts";
  * import { ok } from "node:assert/strict";
- * const run = await train({ ...presets["Pendulum-v1"].grpo, totalSteps: 4096, evalEpisodes: 1 });
+ * const run = await train({ env: "Pendulum-v1", algo: "grpo", totalSteps: 4096, evalEpisodes: 1 });
  * ok(run.eval!.mean < 0 && run.policy.obsSize === 3);
  * ```
  *

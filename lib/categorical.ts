@@ -5,7 +5,7 @@
  * log π(a) = z_a − log Σ_k e^{z_k}                  (log-softmax, stable)
  * H        = −Σ_k π_k·log π_k
  * KL(p‖q)  =  Σ_k p_k·(log p_k − log q_k)
- * k3       =  e^δ − δ − 1,  δ = log π_ref(a) − log π_θ(a)   (a ~ π_θ; `k3` in normal.ts, any distribution)
+ * k3       =  e^δ − δ − 1,  δ = clip(log π_ref(a) − log π_θ(a), −20, 20)   (a ~ π_θ; `k3` in normal.ts)
  * ```
  *
  * Shapes: B batch, K number of actions. z is [B, K]; an action is its index, stored as a number.

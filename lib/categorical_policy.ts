@@ -7,7 +7,7 @@
  * ```
  *
  * Shapes: B batch, S obs size, K number of actions. An action is its index, one number per row,
- * so `actSize` is 1 as the env's flat action length is (see `flatSize` in envs/types.ts).
+ * so `actSize` is 1 as the env's flat action length is (see `flatSize` in lib/env.ts).
  *
  * Reference: CleanRL `ppo.py` (the discrete actor, orthogonal init with gain 0.01 on the output).
  *
@@ -15,6 +15,7 @@
  */
 import { Categorical } from "./categorical.ts";
 import { type Activation, type Init, Mlp } from "./nn.ts";
+import { checkObservations } from "./policy.ts";
 import { Rng } from "./rng.ts";
 import { noGrad, Tensor } from "./tensor.ts";
 
@@ -82,12 +83,14 @@ export class CategoricalMlpPolicy {
   /**
    * Samples actions (or takes argmax π when `deterministic`) without recording a graph.
    * @param obs [B·S] row-major @returns action indices [B] and their log-probabilities [B]
+   * @throws if `obs.length` is not a positive multiple of S, or if any value is non-finite.
    */
   act(
     obs: Float32Array,
     rng: Rng,
     opts: { deterministic?: boolean } = {},
   ): { actions: Float32Array; logProbs: Float32Array } {
+    checkObservations(obs, this.obsSize);
     return noGrad(() => {
       const B = obs.length / this.obsSize;
       const dist = this.forward(new Tensor(obs, [B, this.obsSize]));

@@ -84,7 +84,8 @@ export interface Config {
 export const configHelp: Record<keyof Config, string> = {
   env: "environment id (see Environments below)",
   algo: `algorithm (${algos.join(", ")})`,
-  seed: "seed of the policy init, action sampling, minibatch order and env resets",
+  seed:
+    "seed of the policy init, action sampling, minibatch order and env resets; training and evaluation env seeds are disjoint for seeds ≤ 2000 (lib/seeds.ts)",
   totalSteps:
     "environment-step budget, rounded up to whole updates: ⌈total-steps / (groups·group-size·horizon)⌉ GRPO or ⌈total-steps / (num-envs·rollout-steps)⌉ PPO updates; GRPO members whose episode ends early take fewer steps, so global_step may end below it",
   out:
@@ -683,7 +684,14 @@ export const kebab = (k: string): string => k.replace(/[A-Z]/g, (c) => `-${c.toL
  */
 export function configFor(fields: Partial<Config>): Config {
   const env = fields.env ?? defaults.env, algo = fields.algo ?? defaults.algo;
-  return { ...defaults, ...presetFor(env, algo), ...fields };
+  return { ...defaults, ...presetFor(env, algo), ...defined(fields) };
+}
+
+/** `fields` without its undefined entries, so `{ seed: undefined }` keeps the default seed. */
+export function defined<T extends object>(fields: T): Partial<T> {
+  return Object.fromEntries(Object.entries(fields).filter(([, v]) => v !== undefined)) as Partial<
+    T
+  >;
 }
 
 /** The largest seed: the generator keeps 32 bits of it (lib/rng.ts). */
@@ -714,6 +722,7 @@ const choices: Partial<Record<keyof Config, readonly string[]>> = {
   advMode: ["process", "outcome"],
   scaleRewards: ["group", "batch", "none"],
   refKl: ["k3", "exact"],
+  backend: ["ts", "wasm"],
 };
 
 /**
@@ -722,6 +731,12 @@ const choices: Partial<Record<keyof Config, readonly string[]>> = {
  * @throws naming the first bad flag, its value and what it accepts.
  */
 export function validateConfig(cfg: Config): void {
+  const unknown = Object.keys(cfg).find((k) => !(k in configHelp));
+  if (unknown !== undefined) {
+    throw new Error(
+      `Unknown config field "${unknown}": valid ones are ${Object.keys(configHelp).join(", ")}`,
+    );
+  }
   if (!(algos as readonly string[]).includes(cfg.algo)) {
     throw new Error(`Unknown algo "${cfg.algo}": valid ones are ${algos.join(", ")}`);
   }
@@ -749,6 +764,7 @@ const resumeKeys: (keyof Config)[] = [
   "stateIndependentStd",
   "criticHidden",
   "normObs",
+  "normReward",
   "groups",
   "groupSize",
   "numEnvs",
@@ -769,7 +785,9 @@ export function checkCheckpointFits(
   const desc = (c: Record<string, unknown>) =>
     `${c.env} with ${c.algo}, [${String(c.hidden).split(",").join(", ")}]`;
   const core = use === "resume" ? ["env", "algo", "hidden"] : ["env", "hidden"];
-  const keys = use === "resume" ? resumeKeys : ["stateIndependentStd"] as (keyof Config)[];
+  const keys: (keyof Config)[] = use === "resume"
+    ? resumeKeys
+    : ["activation", "stateIndependentStd", "normObs"];
   const cur = cfg as unknown as Record<string, unknown>;
   const others = keys.filter((k) => saved[k] !== undefined && saved[k] !== cur[k])
     .map((k) => `--${kebab(k)} ${saved[k]} vs ${cur[k]}`);

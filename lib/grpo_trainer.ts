@@ -167,9 +167,6 @@ export class GrpoTrainer implements Trainer {
   state(): Record<string, unknown> {
     return {
       klCoef: this.klCoef,
-      envStates: undefined,
-      lastObs: undefined,
-      discounted: Array.from(new Float64Array(this.#ctx.N)),
       starts: this.starts?.map((s) =>
         s ? { state: Array.from(s.state), obs: Array.from(s.obs) } : null
       ),

@@ -128,20 +128,7 @@ export class GaussianMlpPolicy {
     opts: { deterministic?: boolean } = {},
   ): { actions: Float32Array; logProbs: Float32Array } {
     const S = this.obsSize;
-    if (obs.length === 0 || obs.length % S !== 0) {
-      throw new Error(
-        `policy.act: observation length ${obs.length} is not a multiple of the policy's ` +
-          `observation size ${S} (expected [B·${S}] values)`,
-      );
-    }
-    for (let i = 0; i < obs.length; i++) {
-      if (!Number.isFinite(obs[i])) {
-        throw new Error(
-          `policy.act: observation row ${Math.floor(i / S)} index ${i % S} is ${obs[i]}; ` +
-            `observations must be finite`,
-        );
-      }
-    }
+    checkObservations(obs, S);
     return noGrad(() => {
       const B = obs.length / S;
       const dist = this.forward(new Tensor(obs, [B, this.obsSize]));
@@ -188,5 +175,26 @@ export class ValueMlp {
   /** Every parameter, in a stable order. */
   parameters(): Tensor[] {
     return this.net.parameters();
+  }
+}
+
+/**
+ * Throws unless `obs` is [B·S] finite values with B ≥ 1: what every policy's `act` checks first.
+ * @throws naming the length and S, or the row and index of the first non-finite value.
+ */
+export function checkObservations(obs: Float32Array, S: number): void {
+  if (obs.length === 0 || obs.length % S !== 0) {
+    throw new Error(
+      `policy.act: observation length ${obs.length} is not a multiple of the policy's ` +
+        `observation size ${S} (expected [B·${S}] values)`,
+    );
+  }
+  for (let i = 0; i < obs.length; i++) {
+    if (!Number.isFinite(obs[i])) {
+      throw new Error(
+        `policy.act: observation row ${Math.floor(i / S)} index ${i % S} is ${obs[i]}; ` +
+          `observations must be finite`,
+      );
+    }
   }
 }

@@ -113,20 +113,21 @@ export class PpoTrainer implements Trainer {
 
   state(): Record<string, unknown> {
     return {
-      klCoef: this.#ctx.cfg.klCoef,
       envStates: this.#ctx.envs.map((e) => Array.from(e.getState())),
       lastObs: Array.from(this.lastObs),
       discounted: Array.from(this.rewardScaler?.returns ?? new Float64Array(this.#ctx.N)),
-      starts: undefined,
+      episodes: this.#ctx.venv.episodeState,
     };
   }
 
   restore(extra: Record<string, unknown>): void {
-    const { envStates, lastObs, discounted } = extra as {
+    const { envStates, lastObs, discounted, episodes } = extra as {
       envStates?: number[][];
       lastObs?: number[];
       discounted: number[];
+      episodes?: { returns: number[]; lengths: number[] }; // absent before 2026-12-02: zeros
     };
+    if (episodes) this.#ctx.venv.episodeState = episodes;
     this.rewardScaler?.returns.set(discounted);
     envStates?.forEach((s, i) => this.#ctx.envs[i].setState(Float64Array.from(s)));
     if (lastObs) this.lastObs = Float32Array.from(lastObs);

@@ -253,19 +253,26 @@ export function like(x: Tensor, n = x.size): Storage {
 
 /** Float32 buffers of at least this many elements are pooled; smaller ones are cheap to allocate. */
 const POOL_MIN = 1024;
-/** Released buffers by length. */
+/** Released buffers by length, least recently used length first (Map order). */
 const free = new Map<number, Float32Array[]>();
+/** Released buffers are kept up to this many bytes, or the last step's bytes if more. */
+const FREE_CAP = 64 << 20;
+/** Bytes of the released buffers in {@link free}. */
+let freeBytes = 0;
 /** The buffers handed out in each open {@link reuseBuffers} call, innermost last. */
 const scopes: Float32Array[][] = [];
-/** Bytes of every buffer the pool has allocated. */
+/** Bytes of every buffer the pool holds (handed out or released). */
 let pooledBytes = 0;
 /** Which scope a pooled buffer belongs to, so a gradient joins its data's scope. */
 const owner = new WeakMap<Storage, Float32Array[]>();
 
 /** A zeroed float32 buffer of `n` elements from the pool (or new), handed out in `scope`. */
 function take(n: number, scope: Float32Array[]): Float32Array {
-  const reused = free.get(n)?.pop();
-  if (!reused) pooledBytes += 4 * n;
+  const list = free.get(n);
+  const reused = list?.pop();
+  if (list) free.delete(n), free.set(n, list); // most recently used last
+  if (reused) freeBytes -= 4 * n;
+  else pooledBytes += 4 * n;
   const buf = reused ? reused.fill(0) : new Float32Array(n);
   owner.set(buf, scope);
   scope.push(buf);
@@ -281,7 +288,8 @@ function take(n: number, scope: Float32Array[]): Float32Array {
  * The contract: no tensor computed inside `fn` is used after it returns (read numbers out with
  * `.item()` or copy data first). Released buffers are filled with NaN, so a tensor that escapes
  * shows NaN rather than another step's numbers. Parameters, inputs you create, and their
- * gradients are never pooled.
+ * gradients are never pooled. Released buffers are kept up to 64 MB (or the last call's bytes,
+ * if more), dropping the least recently used lengths first, so varying batch sizes stay bounded.
  *
  * @example
  * ```ts
@@ -306,21 +314,32 @@ export function reuseBuffers<T>(fn: () => T): T {
   try {
     return fn();
   } finally {
+    let scopeBytes = 0;
     for (const buf of scopes.pop()!) {
       buf.fill(NaN);
       let list = free.get(buf.length);
       if (!list) free.set(buf.length, list = []);
       list.push(buf);
+      scopeBytes += buf.byteLength;
+    }
+    freeBytes += scopeBytes;
+    const cap = Math.max(FREE_CAP, scopeBytes);
+    for (const [n, list] of free) { // least recently used lengths first
+      if (freeBytes <= cap) break;
+      free.delete(n);
+      freeBytes -= 4 * n * list.length;
+      pooledBytes -= 4 * n * list.length;
     }
   }
 }
 
-/** Bytes the pool has allocated so far: constant once a repeated step is warm. */
+/** Bytes the pool holds (handed out or kept for reuse): constant once a repeated step is warm. */
 export function bufferPoolBytes(): number {
   return pooledBytes;
 }
 
 /** Drops every pooled buffer (they are kept for reuse until then). */
 export function clearBufferPool(): void {
-  free.clear();
+  for (const [n, list] of free) pooledBytes -= 4 * n * list.length;
+  free.clear(), freeBytes = 0;
 }

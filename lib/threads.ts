@@ -139,6 +139,7 @@ export function threadCount(): number {
  * C[M, N] += op(A)·op(B) on the current backend (lib/backend.ts), on several cores when started and
  * worth it; see the module doc. `nt` products go to the workers as stored; `tn` ones too on the wasm
  * backend (every worker reads its columns of Aᵀ in place), and on ts are transposed here first.
+ * With `opts.lda` or an `opts.code` other than the current backend's it runs on this thread only.
  */
 export function matmulKernel(
   M: number,
@@ -149,8 +150,11 @@ export function matmulKernel(
   c: Storage,
   opts: ProductOptions = {},
 ): void {
-  const p = pool;
-  if (!p || M * N * P < minParallelWork() || !(c instanceof Float32Array)) {
+  const p = pool; // a strided A (lda) or another backend (code): this thread does it all
+  if (
+    !p || M * N * P < minParallelWork() || !(c instanceof Float32Array) ||
+    opts.lda !== undefined || (opts.code ?? backendCode()) !== backendCode()
+  ) {
     product(M, N, P, a, b, c, opts);
     return;
   }

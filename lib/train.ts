@@ -34,11 +34,13 @@ import {
   checkCheckpointFits,
   type Config,
   configFor,
+  configHelp,
+  defined,
   layerSizes,
   notSaved,
   validateConfig,
 } from "./config.ts";
-import { type Env, flatSize } from "./env.ts";
+import { type Env, flatSize, type Space } from "./env.ts";
 import { type EvalResult, evaluate } from "./evaluate.ts";
 import { GrpoTrainer } from "./grpo_trainer.ts";
 import { meanOf as mean, MetricsWriter, writeArgs } from "./metrics.ts";
@@ -53,8 +55,8 @@ import { openRunFolder } from "./run_folder.ts";
 import { RunningMeanStd, type RunningMeanStdStats } from "./running_stats.ts";
 import { lrSchedule } from "./schedule.ts";
 import type { Tensor } from "./tensor.ts";
-import { startThreads, stopThreads } from "./threads.ts";
-import { type BackendName, setBackend, simdSupported } from "./backend.ts";
+import { startThreads, stopThreads, threadCount } from "./threads.ts";
+import { backendCode, type BackendName, getBackend, setBackend, simdSupported } from "./backend.ts";
 import type { TrainContext, Trainer, UpdateResult } from "./trainer.ts";
 import { VectorEnv } from "./vector_env.ts";
 
@@ -125,6 +127,9 @@ export interface TrainResult {
  * Trains with GRPO or PPO; see the module doc. `config` fields not given come from the preset of
  * (env, algo) and the defaults (lib/config.ts); with `resume`, from the checkpoint's saved config.
  * Writes `out` (args.json, metrics, checkpoint.json, eval.json, under a lock) only when set.
+ * Sets the matrix backend for the run and restores the caller's after; uses a thread pool the
+ * caller started if it has `threads` threads, else replaces it with its own and stops that at the
+ * end (start yours again after).
  *
  * @throws before anything is written on a bad config, env or checkpoint; `NonFiniteError` when a
  *   loss or gradient becomes non-finite (the last good checkpoint is kept).
@@ -162,12 +167,31 @@ export async function resolveConfig(
   }
   if (fields.overwrite) throw new Error(`--overwrite with --resume ${dir}: choose one`);
   const resumed = await loadCheckpoint(checkpointPath(dir));
-  const saved = { ...(resumed.args as unknown as Config) };
-  for (const k of notSaved) delete saved[k];
-  const cfg = { ...configFor(fields), ...saved, ...fields, resume: dir, out: dir } as Config;
+  const saved: Partial<Config> = { ...(resumed.args as unknown as Config) };
+  for (const k of Object.keys(saved) as (keyof Config)[]) { // a field since removed is dropped
+    if (notSaved.includes(k) || !(k in configHelp)) delete saved[k];
+  }
+  // A field the checkpoint lacks keeps its behaviour from before it existed: the saved env and
+  // algo's preset, and backend ts (runs saved before --backend used ts).
+  const base = configFor({ env: saved.env ?? fields.env, algo: saved.algo ?? fields.algo });
+  const cfg: Config = {
+    ...base,
+    backend: "ts",
+    ...saved,
+    ...defined(fields),
+    resume: dir,
+    out: dir,
+  };
   validateConfig(cfg);
   checkCheckpointFits(resumed.args, cfg, "resume");
   return { cfg, resumed };
+}
+
+/** What a checkpoint records of an action space (its bounds may be ±∞, which JSON lacks). */
+function spaceShape(space: Space): Partial<Space> {
+  return space.kind === "discrete"
+    ? { kind: space.kind, n: space.n }
+    : { kind: "box", shape: space.shape };
 }
 
 /** The config as saved in args.json and checkpoints: without the fields that never stick. */
@@ -285,7 +309,10 @@ function checkpointOf(
     },
     extra: {
       ...trainer.state(),
-      spaces: { observation: ctx.venv.observationSpace.shape, action: ctx.venv.actionSpace },
+      spaces: {
+        observation: ctx.venv.observationSpace.shape,
+        action: spaceShape(ctx.venv.actionSpace),
+      },
       trainSeconds: at.trainSeconds,
     },
   };
@@ -323,15 +350,13 @@ async function run(
       "warn",
     );
   }
-  cfg.backend ??= "ts"; // a run saved before --backend existed used ts
-  if (cfg.backend !== "ts" && cfg.backend !== "wasm") {
-    throw new Error(`--backend must be ts or wasm, got "${cfg.backend}"`);
-  }
   if (cfg.backend === "wasm" && !simdSupported()) {
     log("notice: this runtime lacks WebAssembly SIMD; --backend wasm falls back to ts", "info");
     cfg.backend = "ts";
   }
+  const caller = { name: getBackend(), fused: backendCode() === 2 };
   setBackend(cfg.backend as BackendName);
+  cleanup.push(() => setBackend(caller.name, { fused: caller.fused })); // the caller's, restored
   if (!opts.env) {
     throw new Error("train: options.env, the env factory, is required (mod.ts's train() has one)");
   }
@@ -359,11 +384,12 @@ async function run(
     if (out) await saveRunCheckpoint(out, checkpointOf(s, { step, update, trainSeconds }));
   };
   const frozen = (o: Float32Array) => ctx.transform(o, false);
+  const stream = (10_000 + cfg.seed) >>> 0; // the evaluation stream (lib/seeds.ts), in eval.json
   const evalNow = () =>
     evaluate(policy, {
       env: () => opts.env!(new Rng(0), cfg.env),
       episodes: cfg.evalEpisodes,
-      seed: (10_000 + cfg.seed) >>> 0,
+      seed: stream,
       transform: s.obsRms ? frozen : undefined,
     });
   const info: RunInfo = {
@@ -381,10 +407,17 @@ async function run(
   await opts.onStart?.(info);
 
   const schedule = lrSchedule({ kind: cfg.lrSchedule, lr: cfg.lr });
-  await startThreads(cfg.threads);
-  cleanup.push(() => stopThreads());
+  if (threadCount() !== cfg.threads) { // a caller's pool of this size is used and left running
+    await startThreads(cfg.threads);
+    cleanup.push(() => stopThreads());
+  }
   const start = performance.now(), startStep = step;
+  let savedAt = update, lastEval: { update: number; result: EvalResult } | undefined;
   while (update < totalUpdates) {
+    if (opts.signal?.aborted) { // checked before each update, so a stop never skips the final eval
+      if (savedAt !== update) await save();
+      return { ...result(s, cfg, step, update, out), stopped: true };
+    }
     optimizer.lr = schedule(update, totalUpdates);
     const t0 = performance.now();
     const r = trainer.update({ update, step });
@@ -405,25 +438,25 @@ async function run(
     });
     const last = update === totalUpdates;
     if (cfg.evalEvery > 0 && cfg.evalEpisodes > 0 && (update % cfg.evalEvery === 0 || last)) {
-      row["charts/eval_return"] = (await evalNow()).mean;
+      lastEval = { update, result: await evalNow() };
+      row["charts/eval_return"] = lastEval.result.mean;
     }
     metrics?.write(row);
     await opts.onUpdate?.(row, info);
-    const saved = update % cfg.checkpointEvery === 0 || last;
-    if (saved) await save();
+    if (update % cfg.checkpointEvery === 0 || last) await save(), savedAt = update;
     await new Promise((r) => setTimeout(r, 0)); // lets a signal's listener run
-    if (opts.signal?.aborted) {
-      if (!saved) await save();
-      return { ...result(s, cfg, step, update, out), stopped: true };
-    }
   }
 
-  // ---- final deterministic evaluation on fresh seeds
-  const ev = cfg.evalEpisodes > 0 ? await evalNow() : undefined;
+  // ---- final deterministic evaluation on fresh seeds (the last update's, if it had one)
+  const ev = cfg.evalEpisodes <= 0
+    ? undefined
+    : lastEval?.update === update
+    ? lastEval.result
+    : await evalNow();
   if (ev && out) {
     await Deno.writeTextFile(
       `${out}/eval.json`,
-      JSON.stringify({ step, ...ev }, null, 1),
+      JSON.stringify({ step, stream, ...ev }, null, 1),
     );
   }
   return { ...result(s, cfg, step, update, out), eval: ev };

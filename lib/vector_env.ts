@@ -329,6 +329,16 @@ export class VectorEnv implements VectorEnvLike {
     for (const e of this.envs) e.close();
   }
 
+  /** Each member's running episode return and length so far, for a checkpoint. */
+  get episodeState(): { returns: number[]; lengths: number[] } {
+    return { returns: Array.from(this.#ret), lengths: Array.from(this.#len) };
+  }
+
+  /** Restores {@link episodeState} (after a reset, which zeroes it). */
+  set episodeState(s: { returns: number[]; lengths: number[] }) {
+    this.#ret.set(s.returns), this.#len.set(s.lengths);
+  }
+
   #seedFor(seed: number | undefined): number | undefined {
     if (seed !== undefined && !(Number.isInteger(seed) && seed >= 0 && seed <= 0xffffffff)) {
       throw new Error(`VectorEnv.reset: seed is ${seed}, expected an integer in [0, 4294967295]`);

@@ -6,29 +6,7 @@
  */
 import { parseArgs } from "node:util";
 import { envDescriptions } from "../envs/registry.ts";
-import {
-  algos,
-  type Config,
-  configFor,
-  configHelp,
-  defaults,
-  kebab,
-  presets,
-} from "../lib/config.ts";
-
-export {
-  algos,
-  checkCheckpointFits,
-  type Config,
-  configFor,
-  defaults,
-  layerSizes,
-  MAX_SEED,
-  notSaved,
-  presetFor,
-  presets,
-  validateConfig,
-} from "../lib/config.ts";
+import { type Config, configFor, configHelp, defaults, kebab, presets } from "../lib/config.ts";
 
 const camel = (k: string) => k.replace(/-([a-z])/g, (_, c) => c.toUpperCase());
 
@@ -51,13 +29,11 @@ export function parseConfig(argv: string[]): { cfg: Config; flags: Partial<Confi
     const key = camel(k) as keyof Config;
     if (typeof defaults[key] === "number") {
       const n = Number(v);
-      if (!Number.isFinite(n)) throw new Error(`--${k} must be a number, got "${v}"`);
+      if (String(v).trim() === "" || !Number.isFinite(n)) {
+        throw new Error(`--${k} must be a number, got "${v}"`);
+      }
       flags[key] = n;
     } else flags[key] = v;
-  }
-  const algo = (flags.algo as string) ?? defaults.algo;
-  if (!(algos as readonly string[]).includes(algo)) {
-    throw new Error(`Unknown algo "${algo}": valid ones are ${algos.join(", ")}`);
   }
   return {
     cfg: configFor(flags as Partial<Config>),
@@ -80,4 +56,18 @@ export function usage(): string {
   return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>):\n${
     lines.join("\n")
   }\n\nPresets:\n${pre.join("\n")}\n\nEnvironments:\n${envs.join("\n")}\n`;
+}
+
+/**
+ * The integer value of flag `--name`, or an error naming the flag, the value and the range.
+ * @throws for an empty or non-integer value or one outside [lo, hi].
+ */
+export function intFlag(name: string, value: string, lo: number, hi = Infinity): number {
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
+    throw new Error(
+      `--${name} is "${value}", expected an integer in [${lo}, ${hi === Infinity ? "∞" : hi}]`,
+    );
+  }
+  return n;
 }

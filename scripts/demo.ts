@@ -10,6 +10,7 @@
 import { parseArgs } from "node:util";
 import { findChromium } from "./report.ts";
 import { serveRepo } from "./serve.ts";
+import { intFlag } from "./config.ts";
 
 /** What {@link runDemo} saw. */
 export interface DemoRun {
@@ -191,8 +192,13 @@ export async function runDemo(
       cdp.close();
     }
   } finally {
-    child.kill("SIGTERM"); // lets Chromium end its helper processes, which write to the profile
-    const killer = setTimeout(() => child.kill("SIGKILL"), 5000);
+    const kill = (sig: Deno.Signal) => { // throws if Chromium already exited: nothing to stop
+      try {
+        child.kill(sig);
+      } catch { /* already gone */ }
+    };
+    kill("SIGTERM"); // lets Chromium end its helper processes, which write to the profile
+    const killer = setTimeout(() => kill("SIGKILL"), 5000);
     await child.status;
     clearTimeout(killer);
     await server.close();
@@ -219,9 +225,9 @@ if (import.meta.main) {
   });
   const run = await runDemo({
     until: Number(values.until),
-    timeoutMs: Number(values.timeout) * 1000,
+    timeoutMs: intFlag("timeout", values.timeout, 1) * 1000,
     screenshot: values.screenshot,
-    settleMs: Number(values.settle),
+    settleMs: intFlag("settle", values.settle, 0),
   });
   console.log(JSON.stringify(run, null, 1));
 }

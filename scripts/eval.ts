@@ -20,7 +20,8 @@ import {
 import type { Activation } from "../lib/nn.ts";
 import { makePolicy, type Policy } from "../lib/policies.ts";
 import { Rng } from "../lib/rng.ts";
-import { layerSizes, MAX_SEED } from "./config.ts";
+import { layerSizes, MAX_SEED } from "../lib/config.ts";
+import { intFlag } from "./config.ts";
 
 export type { EvalResult };
 
@@ -70,18 +71,8 @@ const USAGE = `Usage: deno task eval --checkpoint FILE|DIR [--episodes N] [--see
   --checkpoint  a checkpoint.json, or a run folder (its checkpoint.json is read)
   --episodes    deterministic episodes, an integer in [1, 1024] [default: 10]
   --seed        evaluation stream; episode e uses env seed evalSeed(seed, e) = 2³¹ + (1024·seed + e) mod 2³¹,
-                an integer in [0, ${MAX_SEED}] [default: 0]`;
-
-/** An integer flag in [lo, hi], or an error naming the flag, the value and the range. */
-function intFlag(name: string, value: string, lo: number, hi: number): number {
-  const n = Number(value);
-  if (value.trim() === "" || !Number.isInteger(n) || n < lo || n > hi) {
-    throw new Error(
-      `--${name} is "${value}", expected an integer in [${lo}, ${hi === Infinity ? "∞" : hi}]`,
-    );
-  }
-  return n;
-}
+                an integer in [0, ${MAX_SEED}] [default: 0]; training's final evaluation used
+                10000 + its --seed, recorded as "stream" in the run's eval.json`;
 
 /** Loads a checkpoint's policy (and observation normalizer) and evaluates it. */
 export async function main(

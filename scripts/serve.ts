@@ -21,6 +21,7 @@
 import { parseArgs } from "node:util";
 import { extname, join, normalize } from "node:path";
 import { fileURLToPath } from "node:url";
+import { intFlag } from "./config.ts";
 
 const ROOT = fileURLToPath(new URL("../", import.meta.url));
 
@@ -182,6 +183,6 @@ if (import.meta.main) {
     args: Deno.args,
     options: { port: { type: "string", default: "8000" } },
   });
-  const { url } = serveRepo({ port: Number(values.port) });
+  const { url } = serveRepo({ port: intFlag("port", values.port, 0, 65535) });
   console.log(`serving the repo at ${url} — the demo: ${url}docs/demo.html`);
 }

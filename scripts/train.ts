@@ -36,8 +36,8 @@ export async function main(argv: string[] = []): Promise<TrainResult> {
     return { evalMean: NaN, evalStd: NaN, params: [], out: "" };
   }
   const { cfg, flags } = parsed;
-  const out = flags.out ||
-    (flags.resume ? "" : freeRunDir(`runs/${cfg.env}_${cfg.algo}_s${cfg.seed}`));
+  const base = `runs/${cfg.env}_${cfg.algo}_s${cfg.seed}`; // --overwrite: this one, not a free -2
+  const out = flags.out || (flags.resume ? "" : flags.overwrite ? base : freeRunDir(base));
   const quiet = cfg.quiet;
   const log = (s: string) => quiet || console.log(s);
   const controller = new AbortController();

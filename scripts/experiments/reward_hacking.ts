@@ -34,7 +34,7 @@ import { groupAdvantages } from "../../lib/returns.ts";
 import { composeRewards, parseRewardSpec } from "../../lib/rewards.ts";
 import { Rng } from "../../lib/rng.ts";
 import { collectGroups } from "../../lib/rollout.ts";
-import { layerSizes, presetFor } from "../config.ts";
+import { layerSizes, presetFor } from "../../lib/config.ts";
 import { evaluate, loadPolicy } from "../eval.ts";
 import { curvesSpec, renderSvg, toCsv } from "../plot.ts";
 import { main as train } from "../train.ts";

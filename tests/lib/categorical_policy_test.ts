@@ -69,3 +69,9 @@ Deno.test("categorical policy: clone copies the values, not the tensors", () => 
   ref.parameters()[0].data[0] += 1;
   notDeepStrictEqual(ref.parameters()[0].data, pi.parameters()[0].data);
 });
+
+Deno.test("categorical policy: act rejects a NaN observation and a ragged batch, like the Gaussian one", () => {
+  const pi = new CategoricalMlpPolicy(3, 4, { rng: new Rng(1), hidden: [8] });
+  throws(() => pi.act(Float32Array.of(0, 1, 2, 3, NaN, 5), new Rng(0)), /row 1 index 1 is NaN/);
+  throws(() => pi.act(new Float32Array(4), new Rng(0)), /length 4 is not a multiple of .* 3/);
+});

@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { linear, mean, mul, relu } from "../../lib/ops.ts";
 import { Rng } from "../../lib/rng.ts";
 import { bufferPoolBytes, reuseBuffers, Tensor } from "../../lib/tensor.ts";
@@ -42,4 +42,19 @@ Deno.test("reuseBuffers: the same bits as fresh buffers, no new buffers after th
     [reused.pool[0], reused.pool[0]],
     "steps 2 and 3 allocate nothing",
   );
+});
+
+Deno.test("reuseBuffers: varying sizes keep the pool bounded (least recently used lengths dropped)", () => {
+  const w = new Tensor(normal(H), [H], { requiresGrad: true });
+  const step = (rows: number) =>
+    // a [rows·64, H] product: 4 buffers of ≥ 1024 elements each
+    reuseBuffers(() => {
+      const y = mul(new Tensor(new Float32Array(rows * 64 * H).fill(1), [rows * 64, H]), w);
+      mean(mul(y, y)).backward();
+    });
+  for (let rows = 101; rows <= 130; rows++) step(rows); // 30 sizes, ~4.6 MB per step, ~140 MB in all
+  const held = bufferPoolBytes();
+  ok(held <= 64 * 2 ** 20 + 4 * 130 * 64 * H * 4, `the pool holds ${held} bytes`);
+  step(130);
+  strictEqual(bufferPoolBytes(), held, "the most recent size is still pooled");
 });

@@ -132,3 +132,25 @@ Deno.test("a product whose worker never answers throws within the pool's timeout
     stopThreads();
   }
 });
+
+Deno.test("matmulKernel on threads honours opts.lda and opts.code", async () => {
+  const rng = new Rng(4), M = 1031, N = 130, P = 257, lda = P + 3;
+  const a = Float32Array.from({ length: M * lda }, () => rng.normal());
+  const b = Float32Array.from({ length: P * N }, () => rng.normal());
+  setBackend("wasm");
+  const strided = new Float32Array(M * N), ts = new Float32Array(M * N);
+  product(M, N, P, a, b, strided, { lda });
+  product(M, N, P, a, b, ts, { lda, code: 0 });
+  await deadline(startThreads(2, { scratchMB: 16 }), 30_000, "startThreads(2)");
+  try {
+    const got = new Float32Array(M * N), gotTs = new Float32Array(M * N);
+    matmulKernel(M, N, P, a, b, got, { lda });
+    matmulKernel(M, N, P, a.subarray(0, M * P), b, gotTs, { code: 0 });
+    deepStrictEqual(got, strided);
+    const dense = new Float32Array(M * N);
+    product(M, N, P, a.subarray(0, M * P), b, dense, { code: 0 });
+    deepStrictEqual(gotTs, dense);
+  } finally {
+    stopThreads();
+  }
+});

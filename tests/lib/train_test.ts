@@ -11,6 +11,8 @@ import { Rng } from "../../lib/rng.ts";
 import { train } from "../../lib/train.ts";
 import { CategoricalMlpPolicy } from "../../lib/categorical_policy.ts";
 import { CartPole } from "../../envs/cartpole.ts";
+import { getBackend, setBackend } from "../../lib/backend.ts";
+import { startThreads, stopThreads, threadCount } from "../../lib/threads.ts";
 import { tempDir } from "../tmp.ts";
 
 /**
@@ -123,4 +125,53 @@ Deno.test("train() on a Discrete env (CartPole-v1): GRPO and PPO more than doubl
     deepStrictEqual((ckpt.extra!.spaces as { action: unknown }).action, { kind: "discrete", n: 2 });
   }
   await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a checkpoint records an action space with infinite bounds by its shape", async () => {
+  const dir = tempDir();
+  const unbounded = (rng: Rng) =>
+    Object.assign(new Target(rng), {
+      actionSpace: { shape: [1], low: Float32Array.of(-Infinity), high: Float32Array.of(Infinity) },
+    });
+  await train({ ...grpo, totalSteps: 1, evalEpisodes: 0, out: dir }, { env: unbounded });
+  const ckpt = await loadCheckpoint(checkpointPath(dir));
+  deepStrictEqual((ckpt.extra!.spaces as { action: unknown }).action, { kind: "box", shape: [1] });
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("a stop: an aborted signal runs no update; a stop in the final update still evaluates", async () => {
+  const before = new AbortController();
+  before.abort();
+  const none = await train({ ...grpo, totalSteps: 640 }, { env, signal: before.signal });
+  ok(none.stopped && none.update === 0 && none.step === 0);
+  const late = new AbortController();
+  const done = await train({ ...grpo, totalSteps: 640, evalEpisodes: 2 }, {
+    env,
+    signal: late.signal,
+    onUpdate: () => late.abort(),
+  });
+  ok(!done.stopped && done.update === 1 && done.eval !== undefined);
+});
+
+Deno.test("train() restores the caller's backend, keeps the caller's thread pool, and reuses the last periodic eval", async () => {
+  const caller = getBackend();
+  try {
+    setBackend("ts");
+    await startThreads(2);
+    let envs = 0;
+    const counted = (rng: Rng) => (envs++, new Target(rng));
+    const r = await train({ ...grpo, totalSteps: 640, backend: "wasm", threads: 2, evalEvery: 1 }, {
+      env: counted,
+    });
+    strictEqual(getBackend(), "ts");
+    strictEqual(threadCount(), 2);
+    const withFinal = envs;
+    envs = 0;
+    await train({ ...grpo, totalSteps: 640, evalEpisodes: 0 }, { env: counted });
+    strictEqual(withFinal - envs, 1, "one evaluation env: the final eval is update 1's");
+    strictEqual(r.eval!.returns.length, 20);
+  } finally {
+    stopThreads();
+    setBackend(caller);
+  }
 });

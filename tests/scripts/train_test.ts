@@ -22,6 +22,11 @@ const tiny = [
 ];
 const grpo = [...tiny, "--groups", "2", "--group-size", "2", "--horizon", "50"]; // 200 steps per update
 const ppo = [...tiny, "--algo", "ppo", "--num-envs", "2", "--rollout-steps", "100"];
+/** Metrics rows without their timing columns (SPS, time/*). */
+const untimed = (rows: Record<string, unknown>[]) =>
+  rows.map((r) =>
+    Object.fromEntries(Object.entries(r).filter(([k]) => k !== "SPS" && !k.startsWith("time/")))
+  );
 const paramsOf = async (dir: string) => (await loadCheckpoint(checkpointPath(dir))).params;
 
 Deno.test("smoke: GRPO and PPO runs write args, metrics with standard names, and a checkpoint", async () => {
@@ -44,7 +49,10 @@ Deno.test("smoke: GRPO and PPO runs write args, metrics with standard names, and
     }
     if (name === "grpo") ok("frac_reward_zero_std" in rows[0] && "kl_beta" in rows[0]);
     else ok("losses/value_loss" in rows[0] && "losses/clipfrac" in rows[0]);
-    deepStrictEqual((await loadCheckpoint(checkpointPath(dir))).step, 400);
+    const ckpt = await loadCheckpoint(checkpointPath(dir));
+    deepStrictEqual(ckpt.step, 400);
+    const dead = name === "grpo" ? ["envStates", "lastObs", "discounted"] : ["klCoef", "starts"];
+    ok(dead.every((k) => !(k in ckpt.extra!)), `${name} saves ${Object.keys(ckpt.extra!)}`);
     ok(JSON.parse(await Deno.readTextFile(`${dir}/args.json`)).algo === name);
   }
 });
@@ -56,10 +64,7 @@ Deno.test("resume is exact: 2 runs of 1k steps with a resume equal one 2k run, b
     await main([...args, "--total-steps", "1000", "--out", split]);
     await main(["--resume", split, "--total-steps", "2000", "--quiet"]);
     deepStrictEqual(await paramsOf(split), await paramsOf(straight));
-    deepStrictEqual(
-      readMetrics(split).map((r) => r.global_step),
-      readMetrics(straight).map((r) => r.global_step),
-    );
+    deepStrictEqual(untimed(readMetrics(split)), untimed(readMetrics(straight)));
   }
 });
 
@@ -171,6 +176,17 @@ Deno.test("eval loads a checkpoint and reports the deterministic return over fre
   deepStrictEqual(a, b);
   ok(a && a.returns.length === 3 && a.returns.every((r) => r <= 0 && r >= -16.2736044 * 200));
   await rejects(evalMain(["--checkpoint", `${dir}/missing.json`]), /does not exist/);
+  await Deno.remove(dir, { recursive: true });
+});
+
+Deno.test("eval.json records its evaluation stream, which eval --seed reproduces", async () => {
+  const dir = tempDir();
+  await main([...grpo, "--total-steps", "200", "--eval-episodes", "2", "--out", dir]);
+  const saved = JSON.parse(await Deno.readTextFile(`${dir}/eval.json`));
+  strictEqual(saved.stream, 10_001); // 10 000 + --seed 1
+  const again = await evalMain(["--checkpoint", dir, "--episodes", "2", "--seed", "10001"]);
+  deepStrictEqual(again!.returns, saved.returns);
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("--reward trains on composed terms, logs each unweighted, and the logged total respects the weights", async () => {
@@ -295,5 +311,18 @@ Deno.test("CartPole-v1 (Discrete): GRPO with both KL terms and PPO train, resume
     }
   } finally {
     await Deno.remove(root, { recursive: true });
+  }
+});
+
+Deno.test("--overwrite without --out overwrites the default folder instead of picking -2", async () => {
+  const dir = tempDir(), cwd = Deno.cwd();
+  try {
+    Deno.chdir(dir);
+    await main([...grpo, "--total-steps", "200"]);
+    await main([...grpo, "--total-steps", "200", "--overwrite"]);
+    deepStrictEqual([...Deno.readDirSync("runs")].map((e) => e.name), ["Pendulum-v1_grpo_s1"]);
+  } finally {
+    Deno.chdir(cwd);
+    await Deno.remove(dir, { recursive: true });
   }
 });
