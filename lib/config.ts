@@ -297,23 +297,7 @@ export const presets = {
   // 18.9–22.3 min per 1M here; the `grpo-fast` flags (6 epochs, scripts/variants.ts) take 12.7–12.9
   // min and ended higher on seeds 1–3 (docs/speed.md).
   "HalfCheetah-v5": {
-    grpo: {
-      totalSteps: 1_000_000,
-      hidden: "256,256",
-      activation: "relu",
-      stateIndependentStd: true,
-      initLogStd: -1,
-      normObs: true,
-      gamma: 0.98,
-      groups: 8,
-      groupSize: 8,
-      horizon: 64,
-      branchProb: 0.9,
-      lr: 3e-4,
-      epochs: 10,
-      minibatches: 32,
-      threads: 2,
-    },
+    grpo: { totalSteps: 1_000_000, ...cheetahGrpo, threads: 2 },
     // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
     // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
     // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
