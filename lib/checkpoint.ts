@@ -127,7 +127,14 @@ function encode(v: unknown, path: string): string {
  */
 export async function saveCheckpoint(path: string, ckpt: CheckpointData): Promise<void> {
   const tag = { format: CHECKPOINT_FORMAT, version: CHECKPOINT_VERSION };
-  const text = stringifyCheckpoint(Object.assign({ ...tag }, ckpt, tag)); // tag first, and wins
+  await writeAtomic(path, stringifyCheckpoint(Object.assign({ ...tag }, ckpt, tag))); // tag first, and wins
+}
+
+/**
+ * Writes `text` to `path` atomically: a temp file in the same folder, fsync, rename, fsync of the
+ * folder. A reader sees either the old file or the new one, never a partial one. Creates the folder.
+ */
+export async function writeAtomic(path: string, text: string): Promise<void> {
   const slash = path.lastIndexOf("/");
   const dir = slash > 0 ? path.slice(0, slash) : slash === 0 ? "/" : ".";
   await Deno.mkdir(dir, { recursive: true });

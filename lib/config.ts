@@ -75,6 +75,7 @@ export interface Config {
   checkpointEvery: number;
   evalEpisodes: number;
   evalEvery: number;
+  evalEverySteps: number;
   threads: number;
   backend: string;
   quiet: boolean;
@@ -87,7 +88,7 @@ export const configHelp: Record<keyof Config, string> = {
   seed:
     "seed of the policy init, action sampling, minibatch order and env resets; training and evaluation env seeds are disjoint for seeds ≤ 2000 (lib/seeds.ts)",
   totalSteps:
-    "environment-step budget, rounded up to whole updates: ⌈total-steps / (groups·group-size·horizon)⌉ GRPO or ⌈total-steps / (num-envs·rollout-steps)⌉ PPO updates; GRPO members whose episode ends early take fewer steps, so global_step may end below it",
+    "environment-step budget: training runs whole updates until the env steps it actually took reach it (PPO: num-envs·rollout-steps per update; GRPO: up to groups·group-size·horizon, fewer when members' episodes end early, so terminating envs run more updates); the lr schedule follows the steps taken",
   out:
     "run folder: args.json, metrics.csv/.jsonl, checkpoint.json, run.lock (default runs/<env>_<algo>_s<seed>, then -2, -3, … if that holds a run); a folder holding a run is refused without --resume or --overwrite",
   resume: "run folder to continue from its checkpoint.json, written in place",
@@ -143,6 +144,8 @@ export const configHelp: Record<keyof Config, string> = {
   evalEpisodes:
     "deterministic evaluation episodes, at the end and every --eval-every updates (0: skip)",
   evalEvery: "evaluate every this many updates into charts/eval_return (0: only at the end)",
+  evalEverySteps:
+    "evaluate on the env-step grid 0, D, 2D, …, total-steps (D: this; 0: only at the end), each point at the end of the first update reaching it, into results.json and charts/eval_return",
   threads: "threads sharing each large matmul (bit-identical results for any count)",
   backend:
     "matrix products: wasm (WebAssembly SIMD; falls back to ts with a notice where SIMD is missing) or ts (scalar TypeScript, the reference); their numbers differ in the last bits",
@@ -200,6 +203,7 @@ export const defaults: Config = {
   checkpointEvery: 5,
   evalEpisodes: 10,
   evalEvery: 0,
+  evalEverySteps: 0,
   threads: 1,
   backend: "wasm",
   quiet: false,
@@ -694,7 +698,7 @@ const rules: Rule[] = [
   [["checkpointEvery", "threads"], integer(1), "a positive integer"],
   [["groupSize"], integer(2), "an integer ≥ 2 (a group needs two members to compare)"],
   [["evalEpisodes"], integer(0, 1024), "an integer in [0, 1024] (evaluation seeds: lib/seeds.ts)"],
-  [["evalEvery"], integer(0), "a non-negative integer"],
+  [["evalEvery", "evalEverySteps"], integer(0), "a non-negative integer"],
   [["lr", "clip", "klTarget"], (v) => Number.isFinite(v) && v > 0, "a finite number > 0"],
   [["gamma", "gaeLambda", "branchProb", "epsLow"], (v) => v >= 0 && v <= 1, "in [0, 1]"],
   [["epsHigh", "klCoef", "refCoef", "vfCoef"], (v) => Number.isFinite(v) && v >= 0, "finite, ≥ 0"],

@@ -168,7 +168,7 @@ export function openRunFolder(
     );
   }
   if (opts.overwrite && !opts.resume) {
-    for (const f of [...RUN_FILES, "eval.json", "checkpoints"]) {
+    for (const f of [...RUN_FILES, "eval.json", "results.json", "checkpoints"]) {
       try {
         Deno.removeSync(`${dir}/${f}`, { recursive: true });
       } catch (err) {

@@ -52,6 +52,7 @@ import { PpoTrainer } from "./ppo_trainer.ts";
 import { composeRewards, parseRewardSpec } from "./rewards.ts";
 import { Rng } from "./rng.ts";
 import { openRunFolder } from "./run_folder.ts";
+import { type GridEval, readResults, ResultsRecorder } from "./results.ts";
 import { RunningMeanStd, type RunningMeanStdStats } from "./running_stats.ts";
 import { lrSchedule } from "./schedule.ts";
 import type { Tensor } from "./tensor.ts";
@@ -78,6 +79,7 @@ export interface RunInfo {
   /** The step and update it starts from (0 unless resumed). */
   startStep: number;
   startUpdate: number;
+  /** Updates if each takes its full steps per update (GRPO members that end early make it more). */
   totalUpdates: number;
   /** The step budget in whole updates: totalUpdates · steps per update. */
   totalSteps: number;
@@ -101,6 +103,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Notices: a stale lock taken over, --threads above the cores (warn), a skipped update (info). */
   log?: (message: string, level: "info" | "warn") => void;
+  /** The code version that results.json records for this session (e.g. a git commit). */
+  session?: { commit?: string };
 }
 
 /** What {@link train} returns. */
@@ -121,6 +125,8 @@ export interface TrainResult {
   out?: string;
   /** True when `signal` stopped the run before its budget. */
   stopped: boolean;
+  /** The evaluations on the env-step grid (--eval-every-steps), as results.json holds them. */
+  evals?: GridEval[];
 }
 
 /**
@@ -366,7 +372,11 @@ async function run(
   const s = await setUp(cfg, opts.env, (m) => log(m, "info"), cleanup);
   const { ctx, trainer } = s;
   const { policy, optimizer } = ctx;
+  // The budget counts the env steps actually taken. `budget`, the nominal steps of whole updates,
+  // is the lr schedule's horizon: where every update takes stepsPerUpdate steps (PPO, GRPO without
+  // early ends), p = step/budget = update/totalUpdates exactly.
   const totalUpdates = Math.max(1, Math.ceil(cfg.totalSteps / trainer.stepsPerUpdate));
+  const budget = totalUpdates * trainer.stepsPerUpdate;
   let step = 0, update = 0, trainSeconds = 0; // train time: rollouts, advantages, updates (not evaluation), summed over resumes
   if (resumed) ({ step, update, secs: trainSeconds } = restore(s, resumed));
 
@@ -380,11 +390,20 @@ async function run(
     writeArgs(out, savedArgs(cfg));
     metrics = new MetricsWriter(out, { resumeStep: resumed ? step : undefined });
   }
+  const stream = (10_000 + cfg.seed) >>> 0; // the evaluation stream (lib/seeds.ts), in eval.json
+  const recorder = new ResultsRecorder(cfg, {
+    out,
+    stream,
+    config: { ...savedArgs(cfg), out: undefined, resume: undefined },
+    previous: resumed && out ? await readResults(out) : undefined,
+    step,
+    trainSeconds,
+    session: opts.session,
+  });
   const save = async () => {
     if (out) await saveRunCheckpoint(out, checkpointOf(s, { step, update, trainSeconds }));
   };
   const frozen = (o: Float32Array) => ctx.transform(o, false);
-  const stream = (10_000 + cfg.seed) >>> 0; // the evaluation stream (lib/seeds.ts), in eval.json
   const evalNow = () =>
     evaluate(policy, {
       env: () => opts.env!(new Rng(0), cfg.env),
@@ -399,7 +418,7 @@ async function run(
     startStep: step,
     startUpdate: update,
     totalUpdates,
-    totalSteps: totalUpdates * trainer.stepsPerUpdate,
+    totalSteps: Math.max(cfg.totalSteps, budget),
     rewardLabel: trainer.rewardLabel,
     policy,
     transform: frozen,
@@ -413,12 +432,18 @@ async function run(
   }
   const start = performance.now(), startStep = step;
   let savedAt = update, lastEval: { update: number; result: EvalResult } | undefined;
-  while (update < totalUpdates) {
+  const gridEval = async (points: number[]) => { // one evaluation serves every grid point reached
+    lastEval = { update, result: await evalNow() };
+    await recorder.record(points, { step, update, returns: lastEval.result.returns, trainSeconds });
+  };
+  if (cfg.evalEpisodes > 0 && recorder.due(step).length) await gridEval(recorder.due(step)); // step 0
+  while (step < cfg.totalSteps) {
     if (opts.signal?.aborted) { // checked before each update, so a stop never skips the final eval
       if (savedAt !== update) await save();
-      return { ...result(s, cfg, step, update, out), stopped: true };
+      await recorder.write(trainSeconds);
+      return { ...result(s, cfg, step, update, out), stopped: true, evals: recorder.evals };
     }
-    optimizer.lr = schedule(update, totalUpdates);
+    optimizer.lr = schedule(step, budget);
     const t0 = performance.now();
     const r = trainer.update({ update, step });
     step += r.steps;
@@ -436,14 +461,16 @@ async function run(
       startStep,
       trainSeconds,
     });
-    const last = update === totalUpdates;
-    if (cfg.evalEvery > 0 && cfg.evalEpisodes > 0 && (update % cfg.evalEvery === 0 || last)) {
+    const last = step >= cfg.totalSteps;
+    const points = cfg.evalEpisodes > 0 ? recorder.due(step) : [];
+    if (points.length) await gridEval(points);
+    else if (cfg.evalEvery > 0 && cfg.evalEpisodes > 0 && update % cfg.evalEvery === 0) {
       lastEval = { update, result: await evalNow() };
-      row["charts/eval_return"] = lastEval.result.mean;
     }
+    if (lastEval?.update === update) row["charts/eval_return"] = lastEval.result.mean;
     metrics?.write(row);
     await opts.onUpdate?.(row, info);
-    if (update % cfg.checkpointEvery === 0 || last) await save(), savedAt = update;
+    if (update % cfg.checkpointEvery === 0 || last || points.length) await save(), savedAt = update; // a grid point's checkpoint: results.json never runs ahead of a resume
     await new Promise((r) => setTimeout(r, 0)); // lets a signal's listener run
   }
 
@@ -459,7 +486,8 @@ async function run(
       JSON.stringify({ step, stream, ...ev }, null, 1),
     );
   }
-  return { ...result(s, cfg, step, update, out), eval: ev };
+  await recorder.write(trainSeconds, { complete: true });
+  return { ...result(s, cfg, step, update, out), eval: ev, evals: recorder.evals };
 }
 
 function result(s: Setup, cfg: Config, step: number, update: number, out?: string): TrainResult {

@@ -55,6 +55,7 @@ export async function main(argv: string[] = []): Promise<TrainResult> {
     const run = await train(out ? { ...flags, out } : flags, {
       env: (rng, id) => makeEnv(id, { rng }),
       signal: controller.signal,
+      session: { commit: gitCommit() },
       log: (m, level) => level === "warn" ? console.error(`train: ${m}`) : log(m),
       onStart: (r) => {
         log(
@@ -99,6 +100,18 @@ export async function main(argv: string[] = []): Promise<TrainResult> {
   } finally {
     finish();
     stop.dispose();
+  }
+}
+
+/** `git describe --always --dirty` of this checkout, or undefined outside a git checkout. */
+export function gitCommit(): string | undefined {
+  try {
+    const dir = new URL("..", import.meta.url).pathname;
+    const r = new Deno.Command("git", { args: ["-C", dir, "describe", "--always", "--dirty"] })
+      .outputSync();
+    return r.success ? new TextDecoder().decode(r.stdout).trim() : undefined;
+  } catch {
+    return undefined;
   }
 }
 

@@ -5,7 +5,6 @@
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import { checkpointPath, loadCheckpoint } from "../../lib/checkpoint.ts";
 import type { Config } from "../../lib/config.ts";
-import type { Box, Env, ResetOptions, StepResult } from "../../lib/env.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import { Rng } from "../../lib/rng.ts";
 import { train } from "../../lib/train.ts";
@@ -14,48 +13,7 @@ import { CartPole } from "../../envs/cartpole.ts";
 import { getBackend, setBackend } from "../../lib/backend.ts";
 import { startThreads, stopThreads, threadCount } from "../../lib/threads.ts";
 import { tempDir } from "../tmp.ts";
-
-/**
- * Steer a point to 0: x ← x + 0.2·clip(a, ±1), r = −x², 20 steps from x₀ ~ U(−1, 1). Doing
- * nothing scores about −20·E[x₀²] ≈ −6.7; steering to 0 scores about −0.5.
- */
-class Target implements Env {
-  readonly id = "Target-v0";
-  readonly observationSpace: Box = {
-    shape: [1],
-    low: Float32Array.of(-9),
-    high: Float32Array.of(9),
-  };
-  readonly actionSpace: Box = { shape: [1], low: Float32Array.of(-1), high: Float32Array.of(1) };
-  #x = 0;
-  #t = 0;
-  constructor(private rng: Rng) {}
-  reset(opts: ResetOptions = {}) {
-    if (opts.seed !== undefined) this.rng = new Rng(opts.seed);
-    this.#x = 2 * this.rng.uniform() - 1;
-    this.#t = 0;
-    return { obs: Float32Array.of(this.#x), info: {} };
-  }
-  step(a: Float32Array): StepResult {
-    if (a.length !== 1 || !Number.isFinite(a[0])) throw new Error(`Target: bad action ${a}`);
-    this.#x += 0.2 * a[0];
-    this.#t++;
-    return {
-      obs: Float32Array.of(this.#x),
-      reward: -(this.#x ** 2),
-      terminated: false,
-      truncated: this.#t >= 20,
-      info: {},
-    };
-  }
-  getState() {
-    return Float64Array.of(this.#x, this.#t);
-  }
-  setState(s: Float64Array) {
-    [this.#x, this.#t] = s;
-  }
-  close() {}
-}
+import { Target } from "./target_env.ts";
 
 const env = (rng: Rng) => new Target(rng);
 const small: Partial<Config> = {

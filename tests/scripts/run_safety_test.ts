@@ -334,12 +334,12 @@ Deno.test("SIGINT and SIGTERM write a checkpoint, say where, and exit 130 / 143"
   );
 });
 
-Deno.test("set-up: the root lockfile holds no bench peer; --help says how the step budget rounds", async () => {
+Deno.test("set-up: the root lockfile holds no bench peer; --help says the step budget counts the env steps taken", async () => {
   const lock = await Deno.readTextFile(new URL("../../deno.lock", import.meta.url));
   for (const peer of ["tensorflow", "vega"]) { // the lockfile's whole npm snapshot is fetched
     ok(!lock.includes(peer), `deno.lock names ${peer}: every train and test would download it`);
   }
-  ok(usage().includes("rounded up to whole updates"));
+  ok(usage().includes("until the env steps it actually took reach it"));
 });
 
 Deno.test("set-up: without Chromium the browser test is skipped with a line saying why and how", async () => {
