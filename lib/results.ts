@@ -235,8 +235,9 @@ export class ResultsRecorder {
 
   /** Writes the file (when there is a folder) with the times so far. */
   async write(trainSeconds: number, opts: { complete?: boolean } = {}): Promise<void> {
-    this.#r.trainSeconds = trainSeconds;
-    this.#r.wallSeconds = this.#wallBefore + (performance.now() - this.#start) / 1000;
+    const ms = (s: number) => Math.round(s * 1000) / 1000;
+    this.#r.trainSeconds = ms(trainSeconds);
+    this.#r.wallSeconds = ms(this.#wallBefore + (performance.now() - this.#start) / 1000);
     if (opts.complete) this.#r.complete = true;
     if (this.#out) await writeResults(this.#out, this.#r);
   }
