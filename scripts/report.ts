@@ -15,6 +15,16 @@
  */
 import { parseArgs } from "node:util";
 import { relative, resolve } from "node:path";
+import {
+  type BenchData,
+  benchmarkMarkdown,
+  benchmarkStats,
+  crossTaskMarkdown,
+  curveSvgs,
+  loadBench,
+  perTaskMarkdown,
+  profileSvg,
+} from "./benchmark.ts";
 import { type Recording, recordStates } from "./record.ts";
 import { main as train } from "./train.ts";
 
@@ -358,7 +368,29 @@ table{border-collapse:collapse;margin:1em 0;font-size:13px}th,td{border:1px soli
 thead{background:#f3f3f3}code{background:#f3f3f3;padding:0 3px;border-radius:3px;font-size:90%}
 figure{margin:1em 0}figcaption{color:#666;font-size:13px}nav ul{columns:2}
 .anims{display:flex;flex-wrap:wrap;gap:24px;align-items:flex-start}.anim canvas{border:1px solid #ccc;cursor:pointer}
-.anim p{max-width:640px;font-size:13px;color:#444}details{margin:1em 0}summary{cursor:pointer}`;
+.anim p{max-width:640px;font-size:13px;color:#444}details{margin:1em 0}summary{cursor:pointer}
+.curves{display:flex;flex-wrap:wrap;gap:8px}`;
+
+/**
+ * The benchmark at the top of the page: the cross-task table, the performance profile, then each
+ * task's sample-efficiency curve and the per-task table (scripts/benchmark.ts).
+ */
+export function benchmarkHtml(bench: BenchData): string {
+  const s = benchmarkStats(bench);
+  const profile = profileSvg(s);
+  const curves = curveSvgs(s).map((c, i) => `<figure>${inlineSvg(c.svg, `curve${i}`)}</figure>`);
+  return `<section id="benchmark">
+${markdownToHtml(crossTaskMarkdown(s))}
+${profile ? `<figure>${inlineSvg(profile, "profile")}</figure>` : ""}
+${
+    curves.length
+      ? `<h2>Sample efficiency per task</h2>\n<div class="curves">${curves.join("\n")}</div>`
+      : ""
+  }
+${markdownToHtml(perTaskMarkdown(s))}
+<p>All tables, the normalization references, the published baselines and the studies' commands: <a href="benchmark.md">docs/benchmark.md</a>, generated from <code>docs/bench/</code>.</p>
+</section>`;
+}
 
 /** The inline player: draws frame k of each recording every dt seconds; writes data-frame/data-ticks. */
 const PLAYER = `
@@ -446,6 +478,7 @@ export async function buildReport(outDir: string, opts: ReportOptions = {}): Pro
   await Deno.mkdir(outDir, { recursive: true });
   const experiments = await readExperiments(docsDir);
   const results = await Deno.readTextFile(`${docsDir}/results.md`).catch(() => "");
+  const bench = await loadBench(`${docsDir}/bench`);
 
   // ---- recordings
   const anim: Record<string, unknown> = {};
@@ -526,9 +559,10 @@ export async function buildReport(outDir: string, opts: ReportOptions = {}): Pro
 <h1>grpo-ts report</h1>
 <p>One offline page built by <code>deno task report</code> (${
     new Date().toISOString().slice(0, 10)
-  }, Deno ${Deno.version.deno}):
-the Pendulum study, every experiment under <code>docs/experiments/</code> with its plots and data, and trained policies
+  }, Deno ${Deno.version.deno}): the benchmark from the committed results in <code>docs/bench/</code>,
+then the Pendulum study, every experiment under <code>docs/experiments/</code> with its plots and data, and trained policies
 replayed from recorded env states.</p>
+${benchmarkHtml(bench)}
 <nav><ul>${toc}</ul></nav>
 <section id="animations"><h2>Trained policies, animated</h2>
 <p>States recorded with <code>scripts/record.ts</code>, replayed at the env's time step (click to pause).</p>
@@ -618,6 +652,7 @@ export async function main(argv: string[] = []): Promise<void> {
       pendulum: { type: "string" },
       cheetah: { type: "string" },
       "no-screenshot": { type: "boolean", default: false },
+      "benchmark-only": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
   });
@@ -629,9 +664,17 @@ export async function main(argv: string[] = []): Promise<void> {
   --pendulum FILE   Pendulum-v1 checkpoint (default: DIR/Pendulum-v1_grpo_s1, trained if missing)
   --cheetah FILE    HalfCheetah-v5 checkpoint (default: the 1M-step GRPO run of exp:grpo-vs-ppo seed 1
                     if finished, else DIR/HalfCheetah-v5_ppo_s1, trained if missing)
-  --no-screenshot   skip report.png`);
+  --no-screenshot   skip report.png
+  --benchmark-only  only regenerate DOCS/benchmark.md from DOCS/bench/ (no page, no training)`);
     return;
   }
+  const benchDir = `${values.docs}/bench`;
+  await Deno.writeTextFile(
+    `${values.docs}/benchmark.md`,
+    benchmarkMarkdown(await loadBench(benchDir), undefined, benchDir),
+  );
+  console.log(`report: wrote ${values.docs}/benchmark.md from ${benchDir}/`);
+  if (values["benchmark-only"]) return;
   const path = await buildReport(values.out, {
     docsDir: values.docs,
     runsDir: values.runs,

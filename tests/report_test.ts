@@ -3,6 +3,7 @@ import { deepStrictEqual, ok, strictEqual } from "node:assert/strict";
 import { resolve } from "node:path";
 import { makeEnv } from "../envs/registry.ts";
 import { checkpointPath } from "../lib/checkpoint.ts";
+import { benchmarkStats, curveSvgs, loadBench, profileSvg } from "../scripts/benchmark.ts";
 import { recordStates } from "../scripts/record.ts";
 import {
   buildReport,
@@ -80,7 +81,10 @@ Deno.test({
       strictEqual(/(?:src|href)\s*=\s*["']?(?:https?:)?\/\//i.exec(html), null);
       strictEqual(/url\(\s*["']?(?:https?:)?\/\//i.exec(html), null);
       ok(!html.includes("@import"));
-      strictEqual(html.match(/<svg\b/g)?.length, svgFiles.length);
+      const s = benchmarkStats(await loadBench(`${DOCS}/bench`));
+      const benchSvgs = curveSvgs(s).length + (profileSvg(s) ? 1 : 0);
+      strictEqual(html.match(/<svg\b/g)?.length, svgFiles.length + benchSvgs);
+      ok(html.indexOf('id="benchmark"') < html.indexOf('id="animations"'), "the benchmark opens the page");
       for (const e of experiments) ok(html.includes(`id="exp-${e.name}"`), e.name);
 
       const url = `file://${resolve(path)}`;
@@ -91,7 +95,7 @@ Deno.test({
           /<body[^>]*data-player="ok"/.test(dom),
           `player did not start: ${/<body[^>]*>/.exec(dom)}`,
         );
-        strictEqual(dom.match(/<svg\b/g)?.length, svgFiles.length);
+        strictEqual(dom.match(/<svg\b/g)?.length, svgFiles.length + benchSvgs);
         ok(dom.includes("<table>") && dom.includes("<h1>grpo-ts report</h1>"));
       }
       for (const id of ["pendulum", "cheetah"]) {
