@@ -45,11 +45,13 @@ const lines = [
   `Command: \`deno run -A scripts/pendulum_study.ts --seeds ${values.seeds}\`; each row is \`deno task train <flags> --seed S\` with`,
   ...Object.entries(variants).map(([k, v]) => `- ${k}: \`${v.join(" ")}\``),
   "",
-  `Machine: ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ${values.jobs} runs at a time.`,
+  `Machine: ${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ${values.jobs} run${
+    values.jobs === "1" ? "" : "s"
+  } at a time. Wall times are each run's whole process, comparable only between runs made under the same load.`,
   "Evaluation: the deterministic policy (mean action) on 10 fresh episodes (seeds 10000 + seed …).",
   "First step ≥ −200: the env step of the first periodic deterministic evaluation (every 5 updates, same 10 episodes) with mean return ≥ −200.",
   "",
-  "| algo | seed | env steps | wall s | final eval return (mean ± std over 10 episodes) | first step with eval return ≥ −200 |",
+  "| algo | seed | env steps | wall s | final eval return (mean ± population std over 10 episodes) | first step with eval return ≥ −200 |",
   "|---|---|---|---|---|---|",
 ];
 for (const algo of algos) {
@@ -73,7 +75,11 @@ for (const algo of algos) {
   }
   const m = evals.reduce((a, b) => a + b, 0) / evals.length;
   const s = Math.sqrt(evals.reduce((a, b) => a + (b - m) ** 2, 0) / evals.length);
-  lines.push(`| **${algo}** | all | | | **${fmt(m)} ± ${fmt(s)}** over seeds | |`);
+  lines.push(
+    `| **${algo}** | all | | | **${fmt(m)} ± ${
+      fmt(s)
+    }** (population std over ${evals.length} seeds) | |`,
+  );
 }
 await Deno.mkdir("docs", { recursive: true });
 await Deno.writeTextFile("docs/results.md", lines.join("\n") + "\n");

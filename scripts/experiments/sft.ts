@@ -584,7 +584,9 @@ await Deno.writeTextFile(
   [
     `# SFT vs GRPO vs SFT→GRPO on ${env}`,
     "",
-    `Command: \`${command}\` (${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ${jobs} runs at a time; ${
+    `Command: \`${command}\` (${Deno.build.os} ${Deno.build.arch}, ${navigator.hardwareConcurrency} cores, Deno ${Deno.version.deno}; ${jobs} run${
+      jobs === 1 ? "" : "s"
+    } at a time; ${
       ((performance.now() - t0) / 1000).toFixed(0)
     } s wall for what was not already done).`,
     "",
