@@ -84,7 +84,10 @@ Deno.test({
       const s = benchmarkStats(await loadBench(`${DOCS}/bench`));
       const benchSvgs = curveSvgs(s).length + (profileSvg(s) ? 1 : 0);
       strictEqual(html.match(/<svg\b/g)?.length, svgFiles.length + benchSvgs);
-      ok(html.indexOf('id="benchmark"') < html.indexOf('id="animations"'), "the benchmark opens the page");
+      ok(
+        html.indexOf('id="benchmark"') < html.indexOf('id="animations"'),
+        "the benchmark opens the page",
+      );
       for (const e of experiments) ok(html.includes(`id="exp-${e.name}"`), e.name);
 
       const url = `file://${resolve(path)}`;
