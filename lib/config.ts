@@ -88,7 +88,7 @@ export const configHelp: Record<keyof Config, string> = {
   seed:
     "seed of the policy init, action sampling, minibatch order and env resets; training and evaluation env seeds are disjoint for seeds ≤ 2000 (lib/seeds.ts)",
   totalSteps:
-    "environment-step budget: training runs whole updates until the env steps it actually took reach it (PPO: num-envs·rollout-steps per update; GRPO: up to groups·group-size·horizon, fewer when members' episodes end early, so terminating envs run more updates); the lr schedule follows the steps taken",
+    "environment-step budget: training runs whole updates until the env steps it actually took reach it (PPO: num-envs·rollout-steps per update; GRPO: up to groups·group-size·horizon, fewer when members' episodes end early, so terminating envs run more updates); the lr schedule spans the updates still needed if each is full",
   out:
     "run folder: args.json, metrics.csv/.jsonl, checkpoint.json, run.lock (default runs/<env>_<algo>_s<seed>, then -2, -3, … if that holds a run); a folder holding a run is refused without --resume or --overwrite",
   resume: "run folder to continue from its checkpoint.json, written in place",

@@ -372,9 +372,11 @@ async function run(
   const s = await setUp(cfg, opts.env, (m) => log(m, "info"), cleanup);
   const { ctx, trainer } = s;
   const { policy, optimizer } = ctx;
-  // The budget counts the env steps actually taken. `budget`, the nominal steps of whole updates,
-  // is the lr schedule's horizon: where every update takes stepsPerUpdate steps (PPO, GRPO without
-  // early ends), p = step/budget = update/totalUpdates exactly.
+  // The budget counts the env steps actually taken (GRPO members that end early take fewer). The lr
+  // schedule runs over the updates the run will take if every remaining one is full:
+  //   U(u, s) = u + ⌈(B − s)/steps per update⌉ ≥ totalUpdates,   p = u/U(u, s) < 1,
+  // which is totalUpdates (the schedule of a fixed update count) as long as the steps taken trail
+  // the nominal ones by less than the rounding slack totalUpdates·steps per update − B.
   const totalUpdates = Math.max(1, Math.ceil(cfg.totalSteps / trainer.stepsPerUpdate));
   const budget = totalUpdates * trainer.stepsPerUpdate;
   let step = 0, update = 0, trainSeconds = 0; // train time: rollouts, advantages, updates (not evaluation), summed over resumes
@@ -443,7 +445,10 @@ async function run(
       await recorder.write(trainSeconds);
       return { ...result(s, cfg, step, update, out), stopped: true, evals: recorder.evals };
     }
-    optimizer.lr = schedule(step, budget);
+    optimizer.lr = schedule(
+      update,
+      update + Math.ceil((cfg.totalSteps - step) / trainer.stepsPerUpdate),
+    );
     const t0 = performance.now();
     const r = trainer.update({ update, step });
     step += r.steps;

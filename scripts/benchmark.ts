@@ -306,7 +306,7 @@ export function crossTaskMarkdown(s: BenchStats): string {
     }
     out.push(
       "",
-      "F(τ): the fraction of runs with x̃ > τ (the performance profile, plotted in docs/report.html).",
+      "F(τ): the fraction of runs with x̃ > τ, the performance profile (plotted at the top of docs/report.html).",
       "",
     );
   } else {out.push(
@@ -403,7 +403,7 @@ export function benchmarkMarkdown(
 }
 
 /** Published baselines beside ours, on the tasks they cover. */
-function publishedMarkdown(data: BenchData, s: BenchStats): string {
+export function publishedMarkdown(data: BenchData, s: BenchStats): string {
   const envs = [...new Set(data.published.flatMap((b) => Object.keys(b.scores)))]
     .sort((a, b) => envOrder(a) - envOrder(b));
   if (!envs.length) return "";

@@ -24,6 +24,7 @@ import {
   loadBench,
   perTaskMarkdown,
   profileSvg,
+  publishedMarkdown,
 } from "./benchmark.ts";
 import { type Recording, recordStates } from "./record.ts";
 import { main as train } from "./train.ts";
@@ -388,7 +389,8 @@ ${
       : ""
   }
 ${markdownToHtml(perTaskMarkdown(s))}
-<p>All tables, the normalization references, the published baselines and the studies' commands: <a href="benchmark.md">docs/benchmark.md</a>, generated from <code>docs/bench/</code>.</p>
+${markdownToHtml(publishedMarkdown(bench, s))}
+<p>All tables, the normalization references and the studies' commands: <a href="benchmark.md">docs/benchmark.md</a>, generated from <code>docs/bench/</code>.</p>
 </section>`;
 }
 

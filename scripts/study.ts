@@ -37,8 +37,11 @@ export interface StudyRun {
   evalEpisodes: number;
 }
 
-/** Where a run stands: finished for this spec, interrupted (a checkpoint), or not started. */
-export type RunStatus = "done" | "partial" | "missing";
+/**
+ * Where a run stands: finished for this spec, interrupted (a checkpoint), not started, or stale
+ * (its results.json has another budget, grid or episode count: it is started over).
+ */
+export type RunStatus = "done" | "partial" | "missing" | "stale";
 
 /** The runs of a resolved spec, filtered by env, algorithm and seed count. */
 export function planStudy(
@@ -88,15 +91,20 @@ export function planStudy(
 
 const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 
+const sameGrid = (r: RunResults, run: StudyRun) =>
+  r.totalSteps === run.totalSteps && r.evalEverySteps === run.evalEverySteps &&
+  r.evalEpisodes === run.evalEpisodes;
+
 /** Whether `r` is the complete results of `run` (same budget, grid and episodes). */
 export function completeFor(r: RunResults | undefined, run: StudyRun): boolean {
-  return !!r && r.complete && r.totalSteps === run.totalSteps &&
-    r.evalEverySteps === run.evalEverySteps && r.evalEpisodes === run.evalEpisodes;
+  return !!r && r.complete && sameGrid(r, run);
 }
 
 /** Where `run` stands. */
 export async function runStatus(run: StudyRun): Promise<RunStatus> {
-  if (completeFor(await readResults(run.dir).catch(() => undefined), run)) return "done";
+  const r = await readResults(run.dir).catch(() => undefined);
+  if (r && !sameGrid(r, run)) return "stale";
+  if (r?.complete) return "done";
   return await exists(`${run.dir}/checkpoint.json`) ? "partial" : "missing";
 }
 
@@ -127,9 +135,13 @@ export async function runStudy(
       if (status === "done") continue;
       const args = status === "partial"
         ? ["--resume", run.dir, "--threads=1"]
-        : [...run.flags, "--out", run.dir, "--overwrite"]; // none, or killed before a checkpoint
+        : [...run.flags, "--out", run.dir, "--overwrite"]; // none, stale, or killed before a checkpoint
       const name = run.dir.split("/").at(-1)!;
-      log(`${status === "partial" ? "resume" : "start"} ${name}`);
+      log(
+        `${
+          { partial: "resume", missing: "start", stale: "restart (another grid)" }[status]
+        } ${name}`,
+      );
       const file = await Deno.open(`${opts.logDir}/${name}.log`, { append: true, create: true });
       const child = new Deno.Command(Deno.execPath(), {
         args: ["run", "-A", script, ...args, "--quiet"],
@@ -237,7 +249,7 @@ export async function main(argv: string[]): Promise<number> {
   console.log(
     `study ${spec.name}: ${runs.length} runs, ${count("done")} done, ${count("partial")} partial, ${
       count("missing")
-    } missing`,
+    } missing, ${count("stale")} stale`,
   );
   if (values.status) {
     runs.forEach((r, i) => console.log(`  ${statuses[i].padEnd(8)} ${r.dir}`));

@@ -64,9 +64,16 @@ Deno.test("both algorithms evaluate on one env-step grid: each point at the end 
 
 Deno.test("the step budget counts the env steps taken: GRPO members whose episodes end early run more updates", async () => {
   const short = (rng: Rng) => new Target(rng, 10); // 10-step episodes under a 20-step horizon
-  const r = await train({ ...grpo, totalSteps: 1280, evalEpisodes: 1 }, { env: short });
+  const lrs: number[] = [];
+  const r = await train({ ...grpo, totalSteps: 1280, evalEpisodes: 1, lrSchedule: "linear" }, {
+    env: short,
+    onUpdate: (row) => void lrs.push(row["charts/learning_rate"]),
+  });
   strictEqual(r.step, 1280); // 16 members × 10 steps = 160 per update, not the nominal 320
   strictEqual(r.update, 8);
+  // The linear schedule spans U = u + ⌈(1280 − 160u)/320⌉ updates: 4, 5, 5, 6, 6, 7, 7, 8.
+  const U = [4, 5, 5, 6, 6, 7, 7, 8];
+  lrs.forEach((lr, u) => ok(Math.abs(lr - 0.01 * (1 - u / U[u])) < 1e-15, `update ${u}: ${lr}`));
   const over = await train({ ...grpo, totalSteps: 1300, evalEpisodes: 1 }, { env: short });
   strictEqual(over.step, 1440); // whole updates: the first to reach the budget
 });

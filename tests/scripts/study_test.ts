@@ -65,6 +65,9 @@ Deno.test("a study runs every run with 2 jobs, skips finished ones, and commits 
   const copied = [...Deno.readDirSync(`${to}/Pendulum-v1_ppo_s1001`)].map((e) => e.name);
   deepStrictEqual(copied, ["results.json"]);
   strictEqual(JSON.parse(Deno.readTextFileSync(`${to}/study.json`)).spec.firstSeed, 1000);
+  // Another grid for the same folders: the runs are stale and start over, never resume.
+  const [coarse] = planStudy({ ...tiny, points: 1 }, { root });
+  strictEqual(await runStatus(coarse), "stale");
 });
 
 Deno.test("SIGTERM to the runner leaves resumable runs; the same command finishes them", async () => {
