@@ -91,6 +91,10 @@ export class Fn {
     if (name.endsWith("extract_lane")) return this.raw(imm);
     return this;
   }
+  /** i8x16.shuffle of two vectors, given as four 32-bit lanes (0–3: the first, 4–7: the second). */
+  shuffle32(lanes: number[]): this {
+    return this.raw(0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [0, 1, 2, 3].map((b) => 4 * l + b)));
+  }
   /** v128.const with four equal f32 lanes. */
   f32x4(v: number): this {
     const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
@@ -131,6 +135,9 @@ export const OP = {
   "f32.store": 0x38,
   "f32.add": 0x92,
   "f32.mul": 0x94,
+  "f64.add": 0xa0,
+  "f64.mul": 0xa2,
+  "f64.promote_f32": 0xbb,
   "select": 0x1b,
 } as const;
 
