@@ -93,7 +93,11 @@ export class Fn {
   }
   /** i8x16.shuffle of two vectors, given as four 32-bit lanes (0–3: the first, 4–7: the second). */
   shuffle32(lanes: number[]): this {
-    return this.raw(0xfd, ...uleb(0x0d), ...lanes.flatMap((l) => [0, 1, 2, 3].map((b) => 4 * l + b)));
+    return this.raw(
+      0xfd,
+      ...uleb(0x0d),
+      ...lanes.flatMap((l) => [0, 1, 2, 3].map((b) => 4 * l + b)),
+    );
   }
   /** v128.const with four equal f32 lanes. */
   f32x4(v: number): this {
