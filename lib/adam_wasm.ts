@@ -13,6 +13,14 @@
  * and ∇θ (float32), each padded to an even length; it is sized once and never grows, so views of
  * m and v stay valid and serve as the optimizer's state buffers.
  *
+ * Gradient clipping's two passes run here too ({@link clipGradsWasm}), with the bits of its
+ * TypeScript loops in lib/optim.ts:
+ *
+ * ```text
+ * s ← s + g_i·g_i     float64, one element after another in parameter order (a sequential sum)
+ * g_i ← g_i·c         float64 product rounded to float32, two lanes at a time
+ * ```
+ *
  * Reference: D. P. Kingma and J. Ba, "Adam" (ICLR 2015), Algorithm 1; WebAssembly fixed-width SIMD.
  *
  * @module
@@ -126,4 +134,58 @@ export class AdamWasm {
     );
     theta.set(f.subarray(s.th / 4, s.th / 4 + s.n));
   }
+}
+
+/** Emits `sumsq(g, n) → Σ g_i²` (float64, in order) and `scale(g, pairs, c)`: g_i ← f32(g_i·c). */
+function clipKernels(): { sumsq: Fn; scale: Fn } {
+  const sumsq = new Fn([I32, I32], [F64]), [g, n] = [0, 1];
+  const s = sumsq.local(F64), x = sumsq.local(F64);
+  sumsq.get(n).op("i32.eqz").op("if").get(s).op("return").op("end");
+  sumsq.op("loop");
+  sumsq.get(g).mem("f32.load").op("f64.promote_f32").tee(x).get(x).op("f64.mul") // s + g·g
+    .get(s).op("f64.add").set(s); // (g·g is exact in float64, so the order of the add's operands is free)
+  sumsq.get(g).i32(4).op("i32.add").set(g);
+  sumsq.get(n).i32(1).op("i32.sub").tee(n).brIf(0).op("end").get(s);
+  const scale = new Fn([I32, I32, F64]), [p, pairs, c] = [0, 1, 2];
+  const cv = scale.local(V128);
+  scale.get(c).simd("f64x2.splat").set(cv);
+  scale.get(pairs).op("i32.eqz").op("if").op("return").op("end");
+  scale.op("loop");
+  scale.get(p).get(p).simd("v128.load64_zero").simd("f64x2.promote_low_f32x4").get(cv)
+    .simd("f64x2.mul").simd("f32x4.demote_f64x2_zero").simd("v128.store64_lane", 0);
+  scale.get(p).i32(8).op("i32.add").set(p);
+  scale.get(pairs).i32(1).op("i32.sub").tee(pairs).brIf(0).op("end");
+  return { sumsq, scale };
+}
+
+let clip: {
+  sumsq: (g: number, n: number) => number;
+  scale: (g: number, pairs: number, c: number) => void;
+  memory: WebAssembly.Memory;
+} | undefined;
+
+/**
+ * Clips float32 gradients to a global L2 norm in wasm: ‖g‖ = √(Σ g²), and if finite and above
+ * `maxNorm`, g ← g·maxNorm/(‖g‖ + 10⁻⁶). The same bits as lib/optim.ts `clipGradNorm`'s loops.
+ * @param grads the gradients, in parameter order; scaled in place @returns ‖g‖ before clipping
+ */
+export function clipGradsWasm(grads: readonly Float32Array[], maxNorm: number): number {
+  if (!clip) {
+    const k = clipKernels();
+    const { exports } = new WebAssembly.Instance(new WebAssembly.Module(assemble(k)));
+    clip = exports as unknown as NonNullable<typeof clip>;
+  }
+  let total = 0;
+  for (const g of grads) total += g.length;
+  const bytes = 4 * (total + 2), have = clip.memory.buffer.byteLength;
+  if (bytes > have) clip.memory.grow(Math.ceil((bytes - have) / 65536));
+  const f = new Float32Array(clip.memory.buffer);
+  let off = 0;
+  for (const g of grads) f.set(g, off), off += g.length;
+  const norm = Math.sqrt(clip.sumsq(0, total));
+  if (!Number.isFinite(norm) || norm <= maxNorm) return norm;
+  clip.scale(0, (total + 1) >> 1, maxNorm / (norm + 1e-6));
+  off = 0;
+  for (const g of grads) g.set(f.subarray(off, off + g.length)), off += g.length;
+  return norm;
 }

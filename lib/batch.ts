@@ -46,7 +46,9 @@ export function gatherRows<T extends Float32Array | Float64Array>(
 ): T {
   const out = new (src.constructor as new (n: number) => T)(idx.length * width);
   for (let r = 0; r < idx.length; r++) {
-    out.set(src.subarray(idx[r] * width, (idx[r] + 1) * width), r * width);
+    const s = idx[r] * width, o = r * width;
+    if (width > 64) out.set(src.subarray(s, s + width), o); // a view per row pays off only for long rows
+    else for (let j = 0; j < width; j++) out[o + j] = src[s + j];
   }
   return out;
 }

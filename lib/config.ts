@@ -306,7 +306,7 @@ export const presets = {
     // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
     // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
     // entry sets ortho_init=False; --no-ortho-init), and the advantage std divides by n (SB3: n − 1).
-    // 89–98 min per 1M here. The `ppo-fast` flags (scripts/variants.ts) train the same policy in 14 min (docs/speed.md).
+    // About 18–21 min per 1M here, projected (docs/speed.md); the `ppo-fast` flags (scripts/variants.ts) take 3:20.
     ppo: {
       totalSteps: 1_000_000,
       hidden: "256,256",

@@ -31,7 +31,9 @@
  *
  * @module
  */
+import { getBackend } from "./backend.ts";
 import { ops } from "./deps.ts";
+import { biasGradWasm, reluBackwardWasm, reluForwardWasm } from "./ops_wasm.ts";
 import { matmulKernel as gemm } from "./threads.ts";
 import { fmtShape, like, record, type Storage, Tensor } from "./tensor.ts";
 
@@ -267,13 +269,16 @@ const bits = (d: Float32Array) => new Int32Array(d.buffer, d.byteOffset, d.lengt
  */
 export function relu(x: Tensor): Tensor {
   const [y, xd, yd] = output(x);
-  if (xd instanceof Float32Array) {
+  const simd = xd instanceof Float32Array && xd.length >= 1024 && getBackend() === "wasm"; // the same bits in wasm (lib/ops_wasm.ts)
+  if (simd) reluForwardWasm(xd, yd as Float32Array);
+  else if (xd instanceof Float32Array) {
     const xi = bits(xd), yi = bits(yd as Float32Array);
     for (let i = 0; i < xi.length; i++) yi[i] = xi[i] & ~(xi[i] >> 31);
   } else for (let i = 0; i < xd.length; i++) yd[i] = xd[i] > 0 ? xd[i] : 0;
   return record(y, [x], (gy) => {
     const g = x.grad, xd = x.data;
-    if (yd instanceof Float32Array) {
+    if (simd) reluBackwardWasm(yd as Float32Array, gy as Float32Array, g as Float32Array);
+    else if (yd instanceof Float32Array) {
       const yi = bits(yd);
       for (let i = 0; i < yi.length; i++) g[i] += gy[i] * ((-yi[i]) >>> 31); // ∂y/∂x = [x > 0] = [y > 0]
     } else for (let i = 0; i < g.length; i++) if (xd[i] > 0) g[i] += gy[i]; // ∂y/∂x = [x > 0]
@@ -397,7 +402,12 @@ export function linear(a: Tensor, w: Tensor, b: Tensor): Tensor {
     matmulBackward(a, w, gy);
     if (b.requiresGrad) { // ∂L/∂b = Σ_rows Gy
       const gb = b.grad, N = b.size;
-      for (let r = 0; r < gy.length; r += N) for (let j = 0; j < N; j++) gb[j] += gy[r + j];
+      if (
+        gy.length >= 1024 && gy instanceof Float32Array && gb instanceof Float32Array &&
+        getBackend() === "wasm"
+      ) {
+        biasGradWasm(gy as Float32Array, gb); // the same bits (lib/ops_wasm.ts)
+      } else for (let r = 0; r < gy.length; r += N) for (let j = 0; j < N; j++) gb[j] += gy[r + j];
     }
   });
 }

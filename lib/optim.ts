@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { AdamWasm } from "./adam_wasm.ts";
+import { AdamWasm, clipGradsWasm } from "./adam_wasm.ts";
 import { getBackend } from "./backend.ts";
 import type { Tensor } from "./tensor.ts";
 
@@ -76,6 +76,10 @@ export function zeroGrad(params: readonly Tensor[]): void {
  */
 export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
+  if (getBackend() === "wasm") { // the same bits in wasm (lib/adam_wasm.ts), for float32 gradients
+    const grads = params.filter((p) => p.hasGrad).map((p) => p.grad);
+    if (grads.every((g) => g instanceof Float32Array)) return clipGradsWasm(grads, maxNorm);
+  }
   let sq = 0;
   for (const p of params) {
     if (!p.hasGrad) continue;

@@ -91,6 +91,14 @@ export class Fn {
     if (name.endsWith("extract_lane")) return this.raw(imm);
     return this;
   }
+  /** i8x16.shuffle of two vectors, given as four 32-bit lanes (0–3: the first, 4–7: the second). */
+  shuffle32(lanes: number[]): this {
+    return this.raw(
+      0xfd,
+      ...uleb(0x0d),
+      ...lanes.flatMap((l) => [0, 1, 2, 3].map((b) => 4 * l + b)),
+    );
+  }
   /** v128.const with four equal f32 lanes. */
   f32x4(v: number): this {
     const b = new Uint8Array(new Float32Array([v, v, v, v]).buffer);
@@ -131,6 +139,9 @@ export const OP = {
   "f32.store": 0x38,
   "f32.add": 0x92,
   "f32.mul": 0x94,
+  "f64.add": 0xa0,
+  "f64.mul": 0xa2,
+  "f64.promote_f32": 0xbb,
   "select": 0x1b,
 } as const;
 
@@ -139,11 +150,15 @@ export const SIMD = {
   "v128.load": 0x00,
   "v128.load32_splat": 0x09,
   "v128.store": 0x0b,
+  "i32x4.splat": 0x11,
   "f32x4.splat": 0x13,
   "f64x2.splat": 0x14,
   "f32x4.extract_lane": 0x1f,
+  "i32x4.gt_s": 0x3b,
   "f32x4.gt": 0x44,
   "v128.and": 0x4e,
+  "v128.andnot": 0x4f,
+  "i32x4.shr_s": 0xac,
   "v128.store64_lane": 0x5b,
   "v128.load64_zero": 0x5d,
   "f32x4.demote_f64x2_zero": 0x5e,

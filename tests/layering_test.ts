@@ -41,6 +41,7 @@ const engine = [
   "lib/wasm_asm.ts",
   "lib/backend.ts",
   "lib/adam_wasm.ts",
+  "lib/ops_wasm.ts",
   "lib/threads.ts",
   "lib/threads_worker.ts",
   "lib/gradcheck.ts",

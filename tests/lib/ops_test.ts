@@ -1,4 +1,4 @@
-import { deepStrictEqual, ok, throws } from "node:assert/strict";
+import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { gradcheck } from "../../lib/gradcheck.ts";
 import * as op from "../../lib/ops.ts";
 import { Rng } from "../../lib/rng.ts";
@@ -150,4 +150,51 @@ Deno.test("float32 relu, branch-free, equals max(x, 0) and its gradient [x > 0],
   ok(Object.is(y.data[1], 0), "relu(−0) is +0");
   op.sum(op.mulScalar(y, 3)).backward();
   deepStrictEqual(Array.from(x.grad), xs.map((v) => (v > 0 ? 3 : 0)));
+});
+
+Deno.test("relu on the wasm backend (lib/ops_wasm.ts) gives the bits of the TypeScript loops", async () => {
+  const { getBackend, setBackend } = await import("../../lib/backend.ts");
+  const before = getBackend(), rng = new Rng(5), n = 64 * 17 + 3; // ≥ 1024 elements, not a multiple of 4
+  const special = [-2, -0, 0, 1e-45, -1e-45, -1e30, 1e30, NaN, Infinity, -Infinity];
+  const xs = Float32Array.from({ length: n }, (_, i) => special[i] ?? rng.normal());
+  const gys = Float32Array.from({ length: n }, (_, i) => i === 20 ? Infinity : rng.normal());
+  const g0 = Float32Array.from({ length: n }, () => rng.normal()); // gradients accumulate
+  const run = (be: "ts" | "wasm") => {
+    setBackend(be);
+    const x = new Tensor(xs.slice(), [n], { requiresGrad: true });
+    x.grad.set(g0);
+    const y = op.relu(x);
+    op.sum(op.mul(y, new Tensor(gys, [n]))).backward(); // ∂L/∂y = gy
+    return { y: Array.from(y.data), g: Array.from(x.grad) };
+  };
+  const ts = run("ts"), wasm = run("wasm");
+  setBackend(before);
+  deepStrictEqual(wasm, ts);
+  deepStrictEqual(wasm.y.slice(0, 7), [0, 0, 0, xs[3], 0, 0, xs[6]].map((v) => v)); // max(x, 0)
+  ok(Object.is(wasm.y[1], 0) && Number.isNaN(wasm.y[7]) && wasm.y[8] === Infinity);
+  strictEqual(wasm.g[5], g0[5], "x < 0: no gradient");
+  strictEqual(wasm.g[12], Math.fround(g0[12] + (xs[12] > 0 ? gys[12] : 0)), "g + gy·[x > 0]");
+});
+
+Deno.test("linear's bias gradient on the wasm backend gives the bits of the TypeScript loop", async () => {
+  const { getBackend, setBackend } = await import("../../lib/backend.ts");
+  const before = getBackend(), rng = new Rng(6);
+  for (const [B, K, N] of [[64, 5, 6], [64, 3, 256], [300, 2, 17]]) {
+    const data = (n: number) => Float32Array.from({ length: n }, () => rng.normal());
+    const [a, w, b, gy, gb0] = [data(B * K), data(K * N), data(N), data(B * N), data(N)];
+    const run = (be: "ts" | "wasm") => {
+      setBackend(be);
+      const bias = new Tensor(b.slice(), [N], { requiresGrad: true });
+      bias.grad.set(gb0); // gradients accumulate
+      const y = op.linear(new Tensor(a, [B, K]), new Tensor(w, [K, N]), bias);
+      op.sum(op.mul(y, new Tensor(gy, [B, N]))).backward(); // ∂L/∂y = Gy
+      return Array.from(bias.grad);
+    };
+    const ts = run("ts"), wasm = run("wasm");
+    deepStrictEqual(wasm, ts, `B=${B} N=${N}`);
+    let s = 0; // float64 reference for column N − 1
+    for (let r = 0; r < B; r++) s += gy[r * N + N - 1];
+    ok(Math.abs(wasm[N - 1] - (gb0[N - 1] + s)) < 1e-4, `Σ_rows Gy, B=${B} N=${N}`);
+  }
+  setBackend(before);
 });

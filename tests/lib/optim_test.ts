@@ -272,3 +272,36 @@ Deno.test("Adam's wasm path gives the same bits as its TypeScript loop, state an
   deepStrictEqual(wasm, ts);
   deepStrictEqual(mixed, ts);
 });
+
+Deno.test("clipGradNorm's wasm path gives the same norm and bits as its TypeScript loops", async () => {
+  const { setBackend, getBackend } = await import("../../lib/backend.ts");
+  const before = getBackend(), rng = new Rng(3), sizes = [1, 3, 64, 257, 4352];
+  const grads = sizes.map((n, k) =>
+    Float32Array.from({ length: n }, () => rng.normal() * 10 ** (k - 2)) // magnitudes 0.01 … 100
+  );
+  const run = (be: "ts" | "wasm", maxNorm: number, bad?: number) => {
+    setBackend(be);
+    const ps = grads.map((g, i) => {
+      const p = new Tensor(new Float32Array(g.length), [g.length], { requiresGrad: true });
+      p.grad.set(g);
+      if (bad !== undefined && i === 3) p.grad[5] = bad;
+      return p;
+    });
+    const norm = clipGradNorm(ps, maxNorm);
+    return { norm, grads: ps.map((p) => Array.from(p.grad)) };
+  };
+  let sq = 0; // float64 reference norm
+  for (const g of grads) for (const x of g) sq += x * x;
+  for (const maxNorm of [1, 1e9]) { // clipped, not clipped
+    const ts = run("ts", maxNorm), wasm = run("wasm", maxNorm);
+    close([wasm.norm], [Math.sqrt(sq)], 1e-12, "norm");
+    deepStrictEqual(wasm, ts);
+    if (maxNorm === 1) ok(wasm.grads[4][0] !== grads[4][0], "clipping scaled the gradients");
+  }
+  for (const bad of [NaN, Infinity]) {
+    const wasm = run("wasm", 1, bad);
+    ok(!Number.isFinite(wasm.norm));
+    strictEqual(wasm.grads[4][0], grads[4][0], "nothing scaled");
+  }
+  setBackend(before);
+});
