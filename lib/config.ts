@@ -616,9 +616,10 @@ export const presets = {
     // clipped to ±1, against a healthy reward of 1) dominates the early returns, and the policy
     // evaluated 895.8 → 230.6 at 51.2k steps (docs/envs.md).
     ppo: { ...sb3Ppo, totalSteps: 1_000_000, initLogStd: -1, evalEvery: 5 },
-    // Ours: HalfCheetah's (process advantages over 64-step branches). Outcome advantages over
-    // 128-step branches (Hopper's earlier preset) stayed at 963–983 for 144k steps; process ones
-    // with a constant lr rose to 1158.7, then fell to 515.2 at 190.7k (docs/envs.md).
+    // Ours: HalfCheetah's (process advantages over 64-step branches): 1026.5 → 1200.6 in 144k steps,
+    // but not robust (a 200k budget ends at 982.8, with falls; a constant lr of 3e-4 or 1e-4 rises,
+    // then falls to 515.2 or 420.0). Outcome advantages over 128-step branches (Hopper's earlier
+    // preset) or whole episodes stayed at 963–985 (docs/envs.md).
     grpo: { ...cheetahGrpo, totalSteps: 1_000_000, evalEvery: 5 },
   },
   "Humanoid-v5": {
