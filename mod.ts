@@ -173,6 +173,7 @@ export {
   type ComposedReward,
   composeRewards,
   halfCheetahTerms,
+  mountainCarTerms,
   type OutcomeTerm,
   parseRewardSpec,
   pendulumTerms,

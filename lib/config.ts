@@ -397,9 +397,21 @@ export const presets = {
       normObs: true,
       evalEvery: 200,
     },
-    // Ours: outcome advantages over whole episodes (200 steps) from fresh resets. Every member
-    // earns −200 until one reaches the flag by chance, so groups have no spread before that.
-    grpo: { ...balanceGrpo, totalSteps: 1_000_000, horizon: 200, branchProb: 0, minibatches: 16 },
+    // Ours: whole 200-step episodes from fresh resets, trained on the env's −1 per step plus
+    // energy shaping (lib/rewards.ts `mountainCarTerms`: Φ(s′) − Φ(s), Φ the car's mechanical
+    // energy, weight 100), with process advantages (per-step credit for the energy gained) and a
+    // constant lr. On the env's reward alone every member earns −200 until one reaches the flag by
+    // chance, so no group has any spread: −200 throughout 200k steps (docs/envs.md).
+    grpo: {
+      ...balanceGrpo,
+      totalSteps: 1_000_000,
+      horizon: 200,
+      branchProb: 0,
+      minibatches: 16,
+      advMode: "process",
+      reward: "time:1,energy:100",
+      lrSchedule: "constant",
+    },
   },
   "MountainCarContinuous-v0": {
     // SB3 zoo ppo.yml MountainCarContinuous-v0: normalize, n_envs 1, n_steps 8, batch 256 (> the
@@ -421,8 +433,21 @@ export const presets = {
       vfCoef: 0.19,
       evalEvery: 500,
     },
-    // Ours: outcome advantages over whole 999-step episodes from fresh resets.
-    grpo: { ...balanceGrpo, totalSteps: 200_000, horizon: 999, branchProb: 0, groups: 4 },
+    // Ours: outcome advantages over whole 999-step episodes from fresh resets, with a
+    // state-independent σ, normalized observations (raw velocities are within ±0.07) and unscaled
+    // advantages (Dr. GRPO): ÷ the group's std would blow a group's small control-cost differences
+    // up to the size of another group's flag bonus. With neither change the policy learned to stop
+    // pushing (−0.3 at 222k); with the first two alone it reached 90 one update later (docs/envs.md).
+    grpo: {
+      ...balanceGrpo,
+      totalSteps: 200_000,
+      horizon: 999,
+      branchProb: 0,
+      groups: 4,
+      stateIndependentStd: true,
+      normObs: true,
+      scaleRewards: "none",
+    },
   },
   "InvertedPendulum-v5": {
     // SB3 zoo ppo.yml InvertedPendulum-v3: normalize, n_envs 1, n_steps 32, batch 64 (> the rollout:
@@ -561,38 +586,45 @@ export const presets = {
       vfCoef: 0.835671,
       evalEvery: 10,
     },
+    // Ours: HalfCheetah's network and optimizer with outcome advantages over whole episodes from
+    // fresh resets and a constant lr: a member that falls early loses the healthy reward of every
+    // later step, which separates the group ("Learning Without Critics?", 2025: critic-free methods
+    // do well where early termination separates good and bad episodes). 128- and 64-step branches
+    // from visited states evaluated 305.6 → 244.6 and 218.1 → 178.2 instead (docs/envs.md).
+    grpo: {
+      ...cheetahGrpo,
+      totalSteps: 1_000_000,
+      advMode: "outcome",
+      horizon: 1000,
+      branchProb: 0,
+      lrSchedule: "constant",
+      evalEvery: 5,
+    },
+  },
+  "Walker2d-v5": {
+    // SB3's PPO defaults with the zoo's normalize (the zoo's MuJoCo defaults, as its Ant and Swimmer
+    // entries). Not the zoo's tuned Walker2d-v3 entry (n_steps 512, batch 32, 20 epochs,
+    // lr 5.05041e-5, clip 0.1, γ 0.99, λ 0.95, ent 0.000585045, vf 0.871923, max_grad_norm 1): with
+    // the MuJoCo policy above it evaluated 319.7 → 266.7 at 100k steps here, and its 20 epochs of
+    // 32-row minibatches cost the most of any preset; the zoo's Hopper entry on Walker2d evaluated
+    // 260.4 → 276.9 at 100k (docs/envs.md).
+    ppo: { ...sb3Ppo, totalSteps: 1_000_000, evalEvery: 5 },
     // Ours: HalfCheetah's with outcome advantages (a member that falls loses its healthy reward,
     // which per-step process advantages never see) over 128-step branches.
     grpo: { ...cheetahGrpo, totalSteps: 1_000_000, advMode: "outcome", horizon: 128, evalEvery: 5 },
   },
-  "Walker2d-v5": {
-    // SB3 zoo ppo.yml Walker2d-v3: normalize, n_envs 1, n_steps 512, batch 32, gamma 0.99,
-    // lr 5.05041e-5, ent 0.000585045, clip 0.1, 20 epochs, λ 0.95, max_grad_norm 1, vf 0.871923.
-    // Differences: v5; the MuJoCo policy above, as the zoo's Hopper entry (this entry, at the zoo
-    // commit read, 00128b5, sets no policy_kwargs: SB3's 64-64 tanh).
-    ppo: {
-      ...zooMujocoPpo,
-      totalSteps: 1_000_000,
-      minibatches: 16,
-      gamma: 0.99,
-      lr: 5.05041e-5,
-      entCoef: 0.000585045,
-      clip: 0.1,
-      epochs: 20,
-      gaeLambda: 0.95,
-      maxGradNorm: 1,
-      vfCoef: 0.871923,
-      evalEvery: 10,
-    },
-    // Ours: Hopper's.
-    grpo: { ...cheetahGrpo, totalSteps: 1_000_000, advMode: "outcome", horizon: 128, evalEvery: 5 },
-  },
   "Ant-v5": {
     // SB3 zoo ppo.yml Ant-v3: the zoo's MuJoCo defaults (normalize, SB3's PPO defaults, 1M steps).
-    // Differences: v5 (contact forces in the observation, 105 values).
-    ppo: { ...sb3Ppo, totalSteps: 1_000_000, evalEvery: 5 },
-    // Ours: Hopper's (Ant falls too).
-    grpo: { ...cheetahGrpo, totalSteps: 1_000_000, advMode: "outcome", horizon: 128, evalEvery: 5 },
+    // Differences: v5 (contact forces in the observation, 105 values), and log σ starts at −1: from
+    // SB3's 0, Ant's control cost (0.5·Σa² over 8 joints, ≈ 2.1 per step at σ = 1 with the actions
+    // clipped to ±1, against a healthy reward of 1) dominates the early returns, and the policy
+    // evaluated 895.8 → 230.6 at 51.2k steps (docs/envs.md).
+    ppo: { ...sb3Ppo, totalSteps: 1_000_000, initLogStd: -1, evalEvery: 5 },
+    // Ours: HalfCheetah's (process advantages over 64-step branches): 1026.5 → 1200.6 in 144k steps,
+    // but not robust (a 200k budget ends at 982.8, with falls; a constant lr of 3e-4 or 1e-4 rises,
+    // then falls to 515.2 or 420.0). Outcome advantages over 128-step branches (Hopper's earlier
+    // preset) or whole episodes stayed at 963–985 (docs/envs.md).
+    grpo: { ...cheetahGrpo, totalSteps: 1_000_000, evalEvery: 5 },
   },
   "Humanoid-v5": {
     // SB3 zoo ppo.yml Humanoid-v3: normalize, n_envs 1, n_steps 512, batch 256, gamma 0.95,

@@ -171,6 +171,21 @@ export const halfCheetahTerms = {
 };
 
 /**
+ * MountainCar-v0 terms, from the observation (position p, velocity v) before and after the step.
+ * The native reward is `time` (−1 per step). `energy` is potential-based shaping (Ng, Harada and
+ * Russell, ICML 1999), F = Φ(s′) − Φ(s) with Φ(p, v) = v²/(2g) + sin(3p)/3, g = 0.0025: the car's
+ * mechanical energy in units of g, since the dynamics' force −g·cos(3p) is −g·dΦ/dp. Over an episode
+ * F sums to Φ(s_T) − Φ(s_0), so members that all earn −200 still differ by the energy they built.
+ */
+export const mountainCarTerms = {
+  /** −1 per step, the env's reward (also on the terminating step). */
+  time: step("time", 1, () => -1),
+  /** Φ(s′) − Φ(s), Φ(p, v) = v²/(2·0.0025) + sin(3p)/3 (shaping: off in the native spec). */
+  energy: step("energy", 100, (s, _a, s2) => carEnergy(s2) - carEnergy(s)),
+};
+const carEnergy = (s: Float32Array) => (s[1] * s[1]) / (2 * 0.0025) + Math.sin(3 * s[0]) / 3;
+
+/**
  * The terms of a MuJoCo v5 env whose info carries every reward term, already weighted by the env:
  * the term named after `key` without its `reward_` prefix reads `info[key]` at weight 1, and the
  * native spec (every term at 1) sums to the env's reward (to rounding).
@@ -203,6 +218,7 @@ export const rewardRegistry: Record<string, { terms: Record<string, RewardTerm>;
     "Humanoid-v5": infoTerms(...walker, "reward_contact"),
     "Reacher-v5": infoTerms("reward_dist", "reward_ctrl"),
     "Pusher-v5": infoTerms("reward_dist", "reward_ctrl", "reward_near"),
+    "MountainCar-v0": { terms: mountainCarTerms, native: "time:1" },
   };
 
 /**

@@ -1,6 +1,5 @@
 import { deepStrictEqual, ok, throws } from "node:assert/strict";
 import { makeEnv } from "../../envs/registry.ts";
-import { boxSpace } from "../../envs/types.ts";
 import {
   composeRewards,
   parseRewardSpec,
@@ -13,14 +12,13 @@ for (const envId of Object.keys(rewardRegistry)) {
   Deno.test(`${envId}: the native spec reproduces the env's reward, term by term`, async () => {
     const env = await makeEnv(envId);
     const reward = composeRewards(parseRewardSpec(rewardRegistry[envId].native, envId));
-    const rng = new Rng(4), { low, high } = boxSpace(env.actionSpace, "test"), D = low.length;
+    const rng = new Rng(4), space = env.actionSpace;
     const values = new Float64Array(reward.names.length);
     let { obs } = env.reset({ seed: 1 });
     for (let t = 0; t < 100; t++) {
-      const a = Float32Array.from(
-        { length: D },
-        (_, d) => rng.uniform(low[d], high[d]),
-      );
+      const a = space.kind === "discrete"
+        ? Float32Array.of(rng.int(space.n))
+        : Float32Array.from(space.low, (lo, d) => rng.uniform(lo, space.high[d]));
       const r = env.step(a);
       const total = reward.step(obs, a, r.obs, r.info, values);
       // Pendulum's terms read the float32 observation; the env uses its float64 state.
@@ -75,7 +73,10 @@ Deno.test("reward specs are validated and list the known terms", () => {
     () => parseRewardSpec("angle", "CartPole-v1"),
     /known envs are Pendulum-v1, HalfCheetah-v5/,
   );
-  throws(() => parseRewardSpec("linup", "HumanoidStandup-v5"), /known envs are .*, Pusher-v5$/);
+  throws(
+    () => parseRewardSpec("linup", "HumanoidStandup-v5"),
+    /known envs are .*, Pusher-v5, MountainCar-v0$/,
+  );
   throws(
     () => composeRewards(parseRewardSpec("angle,angle:2", "Pendulum-v1")),
     /"angle" appears twice/,
@@ -92,4 +93,27 @@ Deno.test("the overspeed penalty is 0 within the budget, linear above it, floore
   const at = (w: number) =>
     r.step(new Float32Array([1, 0, w]), new Float32Array([0]), new Float32Array(3), {});
   deepStrictEqual([at(0.5), at(-1), at(2), at(-3.5), at(8)].map((v) => v + 0), [0, 0, -2, -5, -8]);
+});
+
+Deno.test("MountainCar's energy shaping is the mechanical energy: near-constant while coasting", async () => {
+  // Hand value: at the valley floor p = −π/6 (sin 3p = −1) with v = 0.05, Φ = 0.05²/0.005 − 1/3.
+  const energy = composeRewards(parseRewardSpec("energy:1", "MountainCar-v0"));
+  const floor = Float32Array.of(-Math.PI / 6, 0.05), rest = Float32Array.of(-Math.PI / 6, 0);
+  ok(Math.abs(energy.step(rest, Float32Array.of(1), floor, {}) - 0.5) < 1e-6);
+  // Coasting (action 1: no push) from rest at p = −0.9, the car swings through the valley without
+  // touching a wall: its speed term v²/(2g) swings by ≈ 0.19, the summed shaping stays within 0.02
+  // of 0 (the integrator's error), where a wrong Φ (e.g. sin(3p)/2) would drift by ≈ 0.1.
+  const env = await makeEnv("MountainCar-v0");
+  env.reset({ seed: 1 });
+  env.setState(Float64Array.of(-0.9, 0, 0));
+  let obs: Float32Array = Float32Array.of(-0.9, 0), sum = 0, maxKinetic = 0;
+  for (let t = 0; t < 150; t++) {
+    const r = env.step(Float32Array.of(1));
+    sum += energy.step(obs, Float32Array.of(1), r.obs, {});
+    ok(Math.abs(sum) < 0.02, `t=${t}: Σ F = ${sum}`);
+    maxKinetic = Math.max(maxKinetic, r.obs[1] ** 2 / 0.005);
+    obs = r.obs;
+  }
+  ok(maxKinetic > 0.15, `the car coasted (max v²/2g ${maxKinetic})`);
+  env.close();
 });
