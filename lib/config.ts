@@ -224,6 +224,9 @@ const zooMujocoPpo = {
   numEnvs: 1,
   rolloutSteps: 512,
   lrSchedule: "constant",
+  // a checkpoint every 20,480 steps, not every 2,560: at 5 updates the 9 MB saves took 1–2 min of
+  // a 1M run (docs/speed.md); a stop or crash loses at most ~30 s of training, and grid points save too
+  checkpointEvery: 40,
 } satisfies Partial<Config>;
 // SB3's PPO defaults (64-64 tanh, state-independent log σ from 0, 1 env × 2048 steps, 64-row
 // minibatches, 10 epochs, lr 3e-4 constant) with the zoo's `normalize: true`.
@@ -309,17 +312,10 @@ export const presets = {
     // About 18–21 min per 1M here, projected (docs/speed.md); the `ppo-fast` flags (scripts/variants.ts) take 3:20.
     ppo: {
       totalSteps: 1_000_000,
-      hidden: "256,256",
-      activation: "relu",
-      stateIndependentStd: true,
-      initLogStd: -2,
-      normObs: true,
-      numEnvs: 1,
-      rolloutSteps: 512,
+      ...zooMujocoPpo,
       minibatches: 8,
       epochs: 20,
       lr: 2.0633e-5,
-      lrSchedule: "constant",
       gamma: 0.98,
       gaeLambda: 0.92,
       clip: 0.1,
