@@ -34,7 +34,7 @@ import {
   RESAMPLES,
   steps,
 } from "./benchmark.ts";
-import { termText, traitsMarkdown, traitsOf } from "./task_traits.ts";
+import { type TaskTraits, termText, traitsMarkdown, traitsOf } from "./task_traits.ts";
 
 /** The outcome of the rule on one P(GRPO > PPO) interval. */
 export type Verdict = "GRPO better" | "PPO better" | "no detectable difference";
@@ -133,15 +133,19 @@ export function verdictStats(data: BenchData, bench = benchmarkStats(data)): Ver
     const [x, y] = [scoresOf(bench, [task], "scores"), scoresOf(bench, [task], "aucs")];
     return [task, { final: pOf(x), auc: pOf(y) }];
   }));
-  const term = (task: BenchTask) => (traitsOf(task.env)?.termination ?? "none") !== "none";
+  // An env without traits joins only "all tasks".
+  const has = (f: (tr: TaskTraits) => boolean) => (t: BenchTask) => {
+    const tr = traitsOf(t.env);
+    return tr !== undefined && f(tr);
+  };
   const groups: [string, (t: BenchTask) => boolean][] = [
     ["all tasks", () => true],
-    ["early termination: yes", term],
-    ["early termination: no", (t) => !term(t)],
-    ["actions: Box", (t) => traitsOf(t.env)?.actions === "Box"],
-    ["actions: Discrete", (t) => traitsOf(t.env)?.actions === "Discrete"],
-    ["reward: dense", (t) => traitsOf(t.env)?.reward === "dense"],
-    ["reward: alive or sparse", (t) => traitsOf(t.env)?.reward !== "dense"],
+    ["early termination: yes", has((tr) => tr.termination !== "none")],
+    ["early termination: no", has((tr) => tr.termination === "none")],
+    ["actions: Box", has((tr) => tr.actions === "Box")],
+    ["actions: Discrete", has((tr) => tr.actions === "Discrete")],
+    ["reward: dense", has((tr) => tr.reward === "dense")],
+    ["reward: alive or sparse", has((tr) => tr.reward !== "dense")],
   ];
   const pools = groups.map(([name, f]) => {
     const tasks = bench.paired.filter(f);
@@ -208,6 +212,7 @@ const nOf = (task: BenchTask) => ({
 });
 const minN = (tasks: BenchTask[]) =>
   tasks.reduce((m, t) => Math.min(m, nOf(t).grpo, nOf(t).ppo), Infinity);
+
 /** The task's name, with its budget when the env has runs at more than one budget. */
 function label(task: BenchTask, all: BenchTask[]): string {
   return all.filter((t) => t.env === task.env).length > 1
@@ -303,13 +308,8 @@ export function poolsMarkdown(v: VerdictStats): string {
       out.push(`| ${pool.name} | 0 | | | no task yet | | no task yet |`);
       continue;
     }
-    const n = pool.tasks.reduce(
-      (a, t) => ({ grpo: a.grpo + nOf(t).grpo, ppo: a.ppo + nOf(t).ppo }),
-      {
-        grpo: 0,
-        ppo: 0,
-      },
-    );
+    const runs = (algo: "grpo" | "ppo") => pool.tasks.reduce((a, t) => a + nOf(t)[algo], 0);
+    const n = { grpo: runs("grpo"), ppo: runs("ppo") };
     const text = (p: Interval) => verdictText(p, n, minN(pool.tasks) < MIN_RUNS);
     out.push(
       `| ${pool.name} | ${pool.tasks.length} | ${n.grpo} + ${n.ppo} | ${p2(pool.final)} | ${
