@@ -240,3 +240,26 @@ Deno.test("every env's traits agree with the env: action space, early terminatio
     }
   }
 });
+
+Deno.test("an env without task traits is compared and pooled in 'all tasks' only", () => {
+  const data = handMade(), grid = [0, 50, 100];
+  const runs = (algo: string, top: number) =>
+    five.map((i) => run("Foo-v0", algo, 1000 + i, [0, 0, top + i]));
+  data.tasks.push({
+    env: "Foo-v0",
+    budget: 100,
+    grid,
+    runs: { grpo: runs("grpo", 0), ppo: runs("ppo", 0) },
+  });
+  const v = verdictStats(data);
+  const size = (name: string) => v.pools.find((p) => p.name === name)!.tasks.length;
+  deepStrictEqual(
+    ["all tasks", "early termination: yes", "early termination: no", "reward: alive or sparse"].map(
+      size,
+    ),
+    [4, 1, 2, 0],
+  );
+  const md = verdictMarkdown(data, v, "x");
+  ok(md.includes("| Foo-v0 | 100 | unknown | unknown | unknown |"));
+  ok(md.includes("| 0.50 [")); // identical runs: every pair ties
+});
