@@ -378,8 +378,24 @@ export function performanceProfile(
   return { x: [...taus], ...stratifiedBootstrap(tasks, fractions, opts) };
 }
 
-/** P_m: the normalized Mann–Whitney U statistic of one task, ties counted as ½. */
-function winRate(xs: readonly number[], ys: readonly number[]): number {
+/**
+ * P_m: the normalized Mann–Whitney U statistic of one task, ties counted as ½: the chance that a
+ * random run of X beats a random run of Y.
+ *
+ * ```text
+ * P_m = (1/(N_X·N_Y)) Σᵢ Σⱼ S(xᵢ, yⱼ),   S(a, b) = 1 if a > b, ½ if a = b, 0 if a < b
+ * ```
+ *
+ * @param xs [N_X] scores of X on one task; @param ys [N_Y] scores of Y on it.
+ * @example
+ * ```ts
+ * import { winRate } from "./stats.ts";
+ * import { strictEqual } from "node:assert/strict";
+ * strictEqual(winRate([3, 1], [1, 2, 0]), 0.75); // (1 + 1 + 1) + (½ + 0 + 1) = 4.5 of 6 pairs
+ * ```
+ * Reference: Agarwal et al. (2021), "probability of improvement".
+ */
+export function winRate(xs: readonly number[], ys: readonly number[]): number {
   let s = 0;
   for (const x of xs) for (const y of ys) s += x > y ? 1 : x === y ? 0.5 : 0;
   return s / (xs.length * ys.length);

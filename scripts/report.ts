@@ -26,6 +26,7 @@ import {
   profileSvg,
   publishedMarkdown,
 } from "./benchmark.ts";
+import { verdictMarkdown } from "./verdict.ts";
 import { type Recording, recordStates } from "./record.ts";
 import { main as train } from "./train.ts";
 
@@ -390,7 +391,7 @@ ${
   }
 ${markdownToHtml(perTaskMarkdown(s))}
 ${markdownToHtml(publishedMarkdown(bench, s))}
-<p>All tables, the normalization references and the studies' commands: <a href="benchmark.md">docs/benchmark.md</a>, generated from <code>docs/bench/</code>.</p>
+<p>All tables, the normalization references and the studies' commands: <a href="benchmark.md">docs/benchmark.md</a>; whether GRPO matches PPO, task by task: <a href="grpo_vs_ppo.md">docs/grpo_vs_ppo.md</a>. Both are generated from <code>docs/bench/</code>.</p>
 </section>`;
 }
 
@@ -667,15 +668,21 @@ export async function main(argv: string[] = []): Promise<void> {
   --cheetah FILE    HalfCheetah-v5 checkpoint (default: the 1M-step GRPO run of exp:grpo-vs-ppo seed 1
                     if finished, else DIR/HalfCheetah-v5_ppo_s1, trained if missing)
   --no-screenshot   skip report.png
-  --benchmark-only  only regenerate DOCS/benchmark.md from DOCS/bench/ (no page, no training)`);
+  --benchmark-only  only regenerate DOCS/benchmark.md and DOCS/grpo_vs_ppo.md from DOCS/bench/
+                    (no page, no training)`);
     return;
   }
   const benchDir = `${values.docs}/bench`;
+  const bench = await loadBench(benchDir);
   await Deno.writeTextFile(
     `${values.docs}/benchmark.md`,
-    benchmarkMarkdown(await loadBench(benchDir), undefined, benchDir),
+    benchmarkMarkdown(bench, undefined, benchDir),
   );
-  console.log(`report: wrote ${values.docs}/benchmark.md from ${benchDir}/`);
+  await Deno.writeTextFile(
+    `${values.docs}/grpo_vs_ppo.md`,
+    verdictMarkdown(bench, undefined, benchDir),
+  );
+  console.log(`report: wrote ${values.docs}/benchmark.md and grpo_vs_ppo.md from ${benchDir}/`);
   if (values["benchmark-only"]) return;
   const path = await buildReport(values.out, {
     docsDir: values.docs,

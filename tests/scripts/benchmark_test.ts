@@ -1,8 +1,8 @@
 /**
- * The benchmark tables are generated, never typed: docs/benchmark.md and the fixture's
- * benchmark.md must equal what scripts/benchmark.ts computes from the committed results.json files
- * (set UPDATE_GOLDEN=1 to rewrite the fixture's), and the numbers in them match an independent
- * computation from the raw returns.
+ * The benchmark tables are generated, never typed: docs/benchmark.md, docs/grpo_vs_ppo.md and the
+ * fixture's copies must equal what scripts/benchmark.ts and scripts/verdict.ts compute from the
+ * committed results.json files (set UPDATE_GOLDEN=1 to rewrite the fixture's), and the numbers in
+ * them match an independent computation from the raw returns.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
 import {
@@ -12,6 +12,7 @@ import {
   profileSvg,
 } from "../../scripts/benchmark.ts";
 import { benchmarkHtml } from "../../scripts/report.ts";
+import { verdictMarkdown } from "../../scripts/verdict.ts";
 import { tempDir } from "../tmp.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -25,12 +26,26 @@ Deno.test("the fixture's benchmark.md is what scripts/benchmark.ts generates fro
   strictEqual(md, await Deno.readTextFile(golden), "regenerate with UPDATE_GOLDEN=1 and review");
 });
 
-Deno.test("docs/benchmark.md is what `deno task report` generates from docs/bench/", async () => {
-  const md = benchmarkMarkdown(await loadBench(`${root}docs/bench`), undefined, "docs/bench");
+Deno.test("the fixture's grpo_vs_ppo.md is what scripts/verdict.ts generates from its results (deterministic)", async () => {
+  const md = verdictMarkdown(await loadBench(`${root}${FIXTURE}`), undefined, FIXTURE);
+  strictEqual(md, verdictMarkdown(await loadBench(`${root}${FIXTURE}`), undefined, FIXTURE));
+  const golden = `${root}${FIXTURE}/grpo_vs_ppo.md`;
+  if (Deno.env.get("UPDATE_GOLDEN") === "1") await Deno.writeTextFile(golden, md);
+  strictEqual(md, await Deno.readTextFile(golden), "regenerate with UPDATE_GOLDEN=1 and review");
+});
+
+Deno.test("docs/benchmark.md and docs/grpo_vs_ppo.md are what `deno task report` generates from docs/bench/", async () => {
+  const data = await loadBench(`${root}docs/bench`);
+  const stale = "is stale: run `deno task report --benchmark-only`";
   strictEqual(
-    md,
+    benchmarkMarkdown(data, undefined, "docs/bench"),
     await Deno.readTextFile(`${root}docs/benchmark.md`),
-    "docs/benchmark.md is stale: run `deno task report --benchmark-only`",
+    `docs/benchmark.md ${stale}`,
+  );
+  strictEqual(
+    verdictMarkdown(data, undefined, "docs/bench"),
+    await Deno.readTextFile(`${root}docs/grpo_vs_ppo.md`),
+    `docs/grpo_vs_ppo.md ${stale}`,
   );
 });
 
