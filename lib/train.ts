@@ -254,7 +254,7 @@ async function setUp(
   if (initCkpt) restoreParams(policy.parameters(), initCkpt.params, { allowExtra: true }); // start from a trained policy
   const reference = isGrpo && cfg.refCoef > 0 ? policy.clone() : undefined; // π_ref: the initial policy, frozen
   const params = [...policy.parameters(), ...(critic?.parameters() ?? [])];
-  const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5 });
+  const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5, simd: cfg.backend === "wasm" });
   const rng = {
     act: new Rng((cfg.seed + 1) >>> 0),
     batch: new Rng((cfg.seed + 2) >>> 0),
