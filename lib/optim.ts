@@ -17,15 +17,8 @@
  *
  * @module
  */
-import { AdamWasm, clipGradsWasm } from "./adam_wasm.ts";
-import { simdSupported } from "./gemm_wasm.ts";
+import { AdamWasm, adamWasmSupported, clipGradsWasm } from "./adam_wasm.ts";
 import type { Tensor } from "./tensor.ts";
-
-let simdDefault: boolean | undefined;
-/** The default of the `simd` options: whether this runtime validates WebAssembly SIMD (cached). */
-function simdByDefault(): boolean {
-  return simdDefault ??= simdSupported();
-}
 
 /** What every optimizer offers: a settable learning rate, an update, and savable state. */
 export interface Optimizer {
@@ -92,7 +85,7 @@ export function clipGradNorm(
   opts: { simd?: boolean } = {},
 ): number {
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
-  if (opts.simd ?? simdByDefault()) { // the same bits in wasm (lib/adam_wasm.ts), for float32 gradients
+  if (opts.simd ?? adamWasmSupported()) { // the same bits in wasm (lib/adam_wasm.ts), for float32 gradients
     const grads = params.filter((p) => p.hasGrad).map((p) => p.grad);
     if (grads.every((g) => g instanceof Float32Array)) return clipGradsWasm(grads, maxNorm);
   }
@@ -259,7 +252,7 @@ export class Adam extends BaseOptimizer {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
-    this.simd = opts.simd ?? simdByDefault();
+    this.simd = opts.simd ?? adamWasmSupported();
     if (!(this.beta1 >= 0 && this.beta1 < 1 && this.beta2 >= 0 && this.beta2 < 1)) {
       throw new Error(`Adam: betas must be in [0, 1), got ${this.beta1}, ${this.beta2}`);
     }
