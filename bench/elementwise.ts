@@ -51,12 +51,12 @@ const out = new Float32Array(B * H);
 const biasInProduct = () => product(B, H, H, a, w, out, { bias });
 
 const pi = new GaussianMlpPolicy(17, 6, { rng: new Rng(1) });
-const adam = new Adam(pi.parameters(), { lr: 3e-4 });
-for (const p of pi.parameters()) rng.fillNormal(p.grad as Float32Array);
-const adamOn = (be: "ts" | "wasm") => () => {
-  setBackend(be);
-  adam.step();
+const adam = { // the same parameters, each path's own moments
+  ts: new Adam(pi.parameters(), { lr: 3e-4, simd: false }),
+  wasm: new Adam(pi.parameters(), { lr: 3e-4, simd: true }),
 };
+for (const p of pi.parameters()) rng.fillNormal(p.grad as Float32Array);
+const adamOn = (be: "ts" | "wasm") => () => adam[be].step();
 
 const cases: [string, () => void, () => void][] = [
   ["relu fwd + bwd [4096, 256]", reluBranching, reluBranchFree],

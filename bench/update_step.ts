@@ -41,7 +41,7 @@ import {
 import { GaussianMlpPolicy } from "../lib/policy.ts";
 import { Rng } from "../lib/rng.ts";
 import { reuseBuffers, Tensor } from "../lib/tensor.ts";
-import { type BackendName, setBackend } from "../lib/backend.ts";
+import { type BackendName, getBackend, setBackend } from "../lib/backend.ts";
 import { startThreads, stopThreads } from "../lib/threads.ts";
 import {
   type InitParams,
@@ -140,7 +140,7 @@ function opsSide(data: StepData, init: InitParams): Side {
   const [w0, b0, w1, b1, wm, bm, wv, bv] = params;
   const obs = new Tensor(data.obs, [B, OBS]), act = new Tensor(data.actions, [B, ACT]);
   const lpOld = new Tensor(data.logProbOld, [B]), adv = new Tensor(data.advantages, [B]);
-  const opt = new Adam(params, { lr: LR });
+  const opt = new Adam(params, { lr: LR, simd: getBackend() === "wasm" }) /* as training */;
   const forward = () => {
     const h = relu(linear(relu(linear(obs, w0, b0)), w1, b1));
     const mu = linear(h, wm, bm);
@@ -171,7 +171,7 @@ export function policySide(data: StepData, init: InitParams, seed: number): Side
   params.forEach((p, i) => p.data.set(init[i].data));
   const obs = new Tensor(data.obs, [B, OBS]);
   const lpOld = new Tensor(data.logProbOld, [B]), adv = new Tensor(data.advantages, [B]);
-  const opt = new Adam(params, { lr: LR });
+  const opt = new Adam(params, { lr: LR, simd: getBackend() === "wasm" }) /* as training */;
   const forward = () => {
     const logp = pi.forward(obs).logProb(data.actions);
     return neg(mean(mul(exp(sub(logp, lpOld)), adv)));

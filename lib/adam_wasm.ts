@@ -58,6 +58,12 @@ function kernel(): Fn {
   return f;
 }
 
+let valid: boolean | undefined;
+/** Whether this runtime validates the kernels here (WebAssembly SIMD); probed once, on first call. */
+export function adamWasmSupported(): boolean {
+  return valid ??= WebAssembly.validate(assemble({ adam: kernel() }));
+}
+
 /** Where each parameter's θ, ∇θ, m and v start in the memory, in bytes. */
 interface Slot {
   th: number;

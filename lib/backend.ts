@@ -1,8 +1,9 @@
 /**
  * The matrix-product backend: `ts` (lib/gemm.ts, scalar TypeScript, the reference and test oracle)
  * or `wasm` (lib/gemm_wasm.ts, WebAssembly SIMD). Every `matmul` and `linear`, forward and both
- * gradients, goes through {@link product}; on `wasm`, Adam's update runs in wasm too
- * (lib/adam_wasm.ts, the same bits as its TypeScript loop).
+ * gradients, goes through {@link product}. A training run on `wasm` also runs Adam's update and
+ * gradient clipping in wasm (lib/train.ts passes lib/optim.ts's `simd` option; lib/adam_wasm.ts,
+ * the same bits as the TypeScript loops).
  *
  * ```text
  * C[M, N] += op(A)·op(B)    nn: A·B    tn: Aᵀ·B (A stored [P, M])    nt: A·Bᵀ (B stored [N, P])

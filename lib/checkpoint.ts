@@ -2,7 +2,8 @@
  * Versioned JSON checkpoints, written atomically and read back with clear errors.
  *
  * A checkpoint is one JSON object ({@link Checkpoint}): format tag, version, counters, the run's
- * args, parameters by name, and the optimizer, normalizer and RNG states. Numbers are written in
+ * args, parameters by name, and the optimizer, normalizer and RNG states; optionally a frozen
+ * reference policy (GRPO's π_ref), so that a resume needs no other file. Numbers are written in
  * JavaScript's shortest round-trip form, so every float64 (and so every float32) comes back bit for
  * bit; `-0` is written as `-0`, which `JSON.parse` reads back as −0. NaN and ±∞ have no JSON form:
  * saving refuses them and names where they are, so the trainer keeps its last good checkpoint.
@@ -35,6 +36,12 @@ export interface CheckpointData {
   args: Record<string, unknown>;
   /** Parameter values by name, row-major, e.g. `{ "pi.0.weight": [...] }` (see {@link paramsToRecord}). */
   params: Record<string, number[]>;
+  /**
+   * A frozen reference policy (GRPO's π_ref with --ref-coef): its parameters by name and its
+   * observation normalizer's stats (or `null`). Optional: absent when the run has none, and in
+   * checkpoints written before it was saved.
+   */
+  reference?: { params: Record<string, number[]>; obs: unknown };
   /** The optimizer's `state()`. */
   optimizer: unknown;
   /** Observation / reward normalizer states, or `null`. */
@@ -229,9 +236,19 @@ function validate(path: string, d: unknown): asserts d is Checkpoint {
     if (d[k] === undefined) throw bad(`is missing field "${k}" (null is allowed)`);
   }
   if (d.extra !== undefined && !isObject(d.extra)) throw bad(`field "extra" is not an object`);
-  for (const [name, arr] of Object.entries(d.params as Record<string, unknown>)) {
+  const ref = d.reference;
+  if (ref !== undefined && !(isObject(ref) && isObject(ref.params) && ref.obs !== undefined)) {
+    throw bad(`field "reference" is not an object with "params" and "obs"`);
+  }
+  const params = [
+    ...Object.entries(d.params as Record<string, unknown>),
+    ...Object.entries(ref?.params ?? {}).map(([k, v]) => [`reference.params["${k}"]`, v] as const),
+  ];
+  for (const [name, arr] of params) {
     if (!Array.isArray(arr) || !arr.every((x) => typeof x === "number")) {
-      throw bad(`params["${name}"] is not an array of numbers`);
+      throw bad(
+        `${name.startsWith("reference.") ? name : `params["${name}"]`} is not an array of numbers`,
+      );
     }
   }
   for (const [name, s] of Object.entries(d.rng as Record<string, unknown>)) {

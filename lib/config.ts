@@ -94,7 +94,7 @@ export const configHelp: Record<keyof Config, string> = {
   resume: "run folder to continue from its checkpoint.json, written in place",
   overwrite: "replace the run in --out (its checkpoint and metrics are deleted)",
   init:
-    "checkpoint whose policy (and observation statistics) the run starts from; with --ref-coef it is also π_ref",
+    "checkpoint whose policy (and observation statistics) the run starts from; with --ref-coef it is also π_ref (saved in the run's checkpoints: --resume does not read it)",
   reward:
     "training reward as name:weight terms, e.g. forward:1,ctrl:0.1,upright:5 (default: the env's own reward; charts/episodic_return always reports it)",
   hidden: "hidden layer sizes, comma-separated",

@@ -11,10 +11,13 @@
  * position. A parameter whose gradient buffer was never allocated is skipped by `step()` (no moment
  * update, no weight decay), as PyTorch skips `p.grad is None`.
  *
+ * Whether {@link Adam} and {@link clipGradNorm} run their wasm paths (lib/adam_wasm.ts, the same bits
+ * as the TypeScript loops) is an explicit `simd` option; the optimizer never reads the global
+ * matrix backend (lib/train.ts passes `simd: --backend == wasm`).
+ *
  * @module
  */
-import { AdamWasm, clipGradsWasm } from "./adam_wasm.ts";
-import { getBackend } from "./backend.ts";
+import { AdamWasm, adamWasmSupported, clipGradsWasm } from "./adam_wasm.ts";
 import type { Tensor } from "./tensor.ts";
 
 /** What every optimizer offers: a settable learning rate, an update, and savable state. */
@@ -61,6 +64,8 @@ export function zeroGrad(params: readonly Tensor[]): void {
  *
  * @param params the parameters whose `.grad` is clipped in place.
  * @param maxNorm the largest allowed norm, > 0.
+ * @param opts.simd sum and scale float32 gradients in wasm (the same bits). Default: whether the
+ *   runtime validates WebAssembly SIMD.
  * @returns ‖g‖ before clipping (the `grad_norm` metric).
  * @example
  * ```ts
@@ -74,9 +79,13 @@ export function zeroGrad(params: readonly Tensor[]): void {
  * ```
  * Reference: PyTorch `torch.nn.utils.clip_grad_norm_`; Pascanu et al. (2013).
  */
-export function clipGradNorm(params: readonly Tensor[], maxNorm: number): number {
+export function clipGradNorm(
+  params: readonly Tensor[],
+  maxNorm: number,
+  opts: { simd?: boolean } = {},
+): number {
   if (!(maxNorm > 0)) throw new Error(`clipGradNorm: maxNorm must be > 0, got ${maxNorm}`);
-  if (getBackend() === "wasm") { // the same bits in wasm (lib/adam_wasm.ts), for float32 gradients
+  if (opts.simd ?? adamWasmSupported()) { // the same bits in wasm (lib/adam_wasm.ts), for float32 gradients
     const grads = params.filter((p) => p.hasGrad).map((p) => p.grad);
     if (grads.every((g) => g instanceof Float32Array)) return clipGradsWasm(grads, maxNorm);
   }
@@ -195,6 +204,11 @@ export interface AdamOptions {
   eps?: number;
   /** L2 penalty λ added to the gradient (PyTorch `Adam`, not `AdamW`). Default 0. */
   weightDecay?: number;
+  /**
+   * Update float32 parameters in wasm (lib/adam_wasm.ts, the same bits as the TypeScript loop).
+   * Default: whether the runtime validates WebAssembly SIMD (as lib/backend.ts's default backend).
+   */
+  simd?: boolean;
 }
 
 /**
@@ -227,6 +241,8 @@ export class Adam extends BaseOptimizer {
   beta2: number;
   eps: number;
   weightDecay: number;
+  /** Whether `step()` runs the wasm path for float32 parameters (see {@link AdamOptions.simd}). */
+  readonly simd: boolean;
   #wasm?: AdamWasm | null; // undefined: not set up yet; null: float64 parameters
 
   /** @param params the parameters, each with a stable unique `name` (keys of the state). */
@@ -236,14 +252,15 @@ export class Adam extends BaseOptimizer {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
+    this.simd = opts.simd ?? adamWasmSupported();
     if (!(this.beta1 >= 0 && this.beta1 < 1 && this.beta2 >= 0 && this.beta2 < 1)) {
       throw new Error(`Adam: betas must be in [0, 1), got ${this.beta1}, ${this.beta2}`);
     }
   }
 
-  /** The wasm path on the `wasm` backend with float32 parameters (see {@link adamSimd}). */
+  /** The wasm path with `simd` and float32 parameters (see {@link adamSimd}). */
   #simd(): AdamWasm | undefined {
-    if (getBackend() !== "wasm") return undefined;
+    if (!this.simd) return undefined;
     if (this.#wasm === undefined) this.#wasm = adamSimd(this.params, this.buffers) ?? null;
     return this.#wasm ?? undefined;
   }
@@ -279,7 +296,7 @@ export class Adam extends BaseOptimizer {
 }
 
 /**
- * Adam's wasm path (lib/adam_wasm.ts) on the `wasm` backend with float32 parameters, set up on first
+ * Adam's wasm path (lib/adam_wasm.ts) with `simd` and float32 parameters, set up on first
  * use: m and v move into its memory, and `buffers` become views of it.
  */
 function adamSimd(params: readonly Tensor[], buffers: Record<string, Float64Array[]>) {

@@ -214,14 +214,23 @@ interface Setup {
   critic?: ValueMlp;
   obsRms?: RunningMeanStd;
   envRngs: Rng[];
+  /** GRPO's π_ref (with --ref-coef) and its frozen normalizer (with --norm-obs). */
+  reference?: Policy;
+  refRms?: RunningMeanStd;
 }
 
-/** Builds envs, policy (from `init` if given), critic, optimizer, normalizers and the trainer. */
+/**
+ * Builds envs, policy (from `init` if given), critic, optimizer, normalizers and the trainer. A
+ * resumed run does not read `init`: its checkpoint holds the parameters, normalizers and π_ref
+ * ({@link restore}); only a checkpoint saved before π_ref was (no `reference` key) rebuilds π_ref
+ * from `init` as the run first did.
+ */
 async function setUp(
   cfg: Config,
   factory: EnvFactory,
   log: (m: string) => void,
   cleanup: (() => void)[],
+  resumed?: Checkpoint,
 ): Promise<Setup> {
   const isGrpo = cfg.algo === "grpo";
   const reward = cfg.reward ? composeRewards(parseRewardSpec(cfg.reward, cfg.env)) : undefined; // validated up front
@@ -249,12 +258,14 @@ async function setUp(
     activation,
     init,
   });
-  const initCkpt = cfg.init ? await loadCheckpoint(cfg.init) : undefined;
-  if (initCkpt) checkCheckpointFits(initCkpt.args, cfg, "init");
+  const wantsRef = isGrpo && cfg.refCoef > 0;
+  const readInit = cfg.init && (!resumed || (wantsRef && !resumed.reference)); // old checkpoints: π_ref from init
+  const initCkpt = readInit ? await loadCheckpoint(cfg.init) : undefined;
+  if (initCkpt && !resumed) checkCheckpointFits(initCkpt.args, cfg, "init");
   if (initCkpt) restoreParams(policy.parameters(), initCkpt.params, { allowExtra: true }); // start from a trained policy
-  const reference = isGrpo && cfg.refCoef > 0 ? policy.clone() : undefined; // π_ref: the initial policy, frozen
+  const reference = wantsRef ? policy.clone() : undefined; // π_ref: the initial policy, frozen (resume: restored)
   const params = [...policy.parameters(), ...(critic?.parameters() ?? [])];
-  const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5 });
+  const optimizer = new Adam(params, { lr: cfg.lr, eps: 1e-5, simd: cfg.backend === "wasm" });
   const rng = {
     act: new Rng((cfg.seed + 1) >>> 0),
     batch: new Rng((cfg.seed + 2) >>> 0),
@@ -288,7 +299,7 @@ async function setUp(
   const trainer = isGrpo
     ? new GrpoTrainer(ctx, { reference, refRms })
     : new PpoTrainer(ctx, critic!);
-  return { ctx, trainer, critic, obsRms, envRngs };
+  return { ctx, trainer, critic, obsRms, envRngs, reference, refRms };
 }
 
 /** Everything a checkpoint holds. */
@@ -302,6 +313,10 @@ function checkpointOf(
     update: at.update,
     args: savedArgs(ctx.cfg),
     params: paramsToRecord(ctx.params),
+    reference: s.reference && {
+      params: paramsToRecord(s.reference.parameters()),
+      obs: s.refRms?.stats() ?? null,
+    },
     optimizer: ctx.optimizer.state(),
     normalizers: {
       obs: s.obsRms?.stats() ?? null,
@@ -328,6 +343,17 @@ function checkpointOf(
 function restore(s: Setup, resumed: Checkpoint): { step: number; update: number; secs: number } {
   const { ctx, trainer } = s;
   restoreParams(ctx.params, resumed.params);
+  if (s.reference && resumed.reference) { // π_ref as the run saved it (older checkpoints: setUp's)
+    restoreParams(s.reference.parameters(), resumed.reference.params);
+    const obs = resumed.reference.obs as RunningMeanStdStats | null;
+    if (!s.refRms !== !obs) {
+      throw new Error(
+        `resume: the checkpoint's reference ${obs ? "has" : "lacks"} observation statistics, ` +
+          `this run ${s.refRms ? "normalizes" : "does not normalize"} observations (--norm-obs)`,
+      );
+    }
+    if (s.refRms) s.refRms.setStats(obs!);
+  }
   ctx.optimizer.setState(resumed.optimizer as ReturnType<Adam["state"]>);
   ctx.rng.act.setState(resumed.rng.act);
   ctx.rng.batch.setState(resumed.rng.batch);
@@ -369,7 +395,7 @@ async function run(
   if (cfg.out && !("Deno" in globalThis)) {
     throw new Error(`train: out "${cfg.out}" needs a file system (Deno); leave it empty here`);
   }
-  const s = await setUp(cfg, opts.env, (m) => log(m, "info"), cleanup);
+  const s = await setUp(cfg, opts.env, (m) => log(m, "info"), cleanup, resumed);
   const { ctx, trainer } = s;
   const { policy, optimizer } = ctx;
   // The budget counts the env steps actually taken (GRPO members that end early take fewer). The lr

@@ -136,7 +136,9 @@ export function optimizeEpochs(
     optimizer.zeroGrad();
     const { loss, terms } = objective(idx);
     loss.backward();
-    const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity);
+    const gradNorm = clipGradNorm(params, cfg.maxGradNorm > 0 ? cfg.maxGradNorm : Infinity, {
+      simd: optimizer.simd, // wasm with --backend wasm, as the optimizer
+    });
     checkFinite(opts.at, loss.item(), gradNorm, terms, opts.off);
     optimizer.step();
     for (const [k, v] of Object.entries(terms)) stats.sums[k] = (stats.sums[k] ?? 0) + v;

@@ -211,6 +211,15 @@ Deno.test("checkpoint: load rejects wrong format, other versions and missing fie
       loadCheckpoint(path),
       /rng\["env"\] is \[1,2,3\], expected 4 32-bit integer words/,
     );
+    await write({ ...good, reference: { params: { w: [1] } } });
+    await rejects(
+      loadCheckpoint(path),
+      /field "reference" is not an object with "params" and "obs"/,
+    );
+    await write({ ...good, reference: { params: { w: [1, null] }, obs: null } });
+    await rejects(loadCheckpoint(path), /reference\.params\["w"\] is not an array of numbers/);
+    await write({ ...good, reference: { params: { w: [1, -2] }, obs: null } }); // optional, kept
+    deepStrictEqual((await loadCheckpoint(path)).reference, { params: { w: [1, -2] }, obs: null });
     // null optimizer / normalizers are allowed.
     await write({ ...good, optimizer: null, normalizers: null });
     strictEqual((await loadCheckpoint(path)).optimizer, null);

@@ -1,5 +1,6 @@
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { Adam, clipGradNorm, SGD, zeroGrad } from "../../lib/optim.ts";
+import { simdSupported } from "../../lib/gemm_wasm.ts";
 import { Rng } from "../../lib/rng.ts";
 import { Tensor } from "../../lib/tensor.ts";
 
@@ -240,54 +241,66 @@ Deno.test("clipGradNorm returns a non-finite norm as-is and scales nothing", () 
   strictEqual(a.grad[1], 1);
 });
 
-Deno.test("Adam's wasm path gives the same bits as its TypeScript loop, state and resume included", async () => {
-  const { setBackend, getBackend } = await import("../../lib/backend.ts");
-  const before = getBackend(), rng = new Rng(7), sizes = [1, 3, 64, 257];
+Deno.test("Adam's wasm path gives the same bits as its TypeScript loop, state and resume included", () => {
+  const rng = new Rng(7), sizes = [1, 3, 64, 257];
   const init = sizes.map((n) => Float32Array.from({ length: n }, () => rng.normal()));
   const grads = Array.from(
     { length: 6 },
     () => sizes.map((n) => Float32Array.from({ length: n }, () => rng.normal())),
   );
-  const run = (backends: ("ts" | "wasm")[]) => {
+  const run = (simd: boolean[]) => { // a fresh optimizer from the saved state where the path changes
     const ps = init.map((d, i) =>
       new Tensor(d.slice(), [d.length], { requiresGrad: true, name: `p${i}` })
     );
-    let opt = new Adam(ps, { lr: 0.01, weightDecay: 0.1 });
-    backends.forEach((be, step) => {
-      setBackend(be);
-      if (step === 3) { // resume into a fresh optimizer from the saved state
+    let opt = new Adam(ps, { lr: 0.01, weightDecay: 0.1, simd: simd[0] });
+    simd.forEach((on, step) => {
+      if (step === 3 || on !== opt.simd) {
         const saved = JSON.parse(JSON.stringify(opt.state()));
-        opt = new Adam(ps, { lr: 0.01, weightDecay: 0.1 });
+        opt = new Adam(ps, { lr: 0.01, weightDecay: 0.1, simd: on });
         opt.setState(saved);
       }
+      strictEqual(opt.simd, on);
       ps.forEach((p, i) => p.grad.set(grads[step][i]));
       opt.step();
     });
     return { params: ps.map((p) => Array.from(p.data)), state: opt.state() };
   };
-  const ts = run(["ts", "ts", "ts", "ts", "ts", "ts"]);
-  const wasm = run(["wasm", "wasm", "wasm", "wasm", "wasm", "wasm"]);
-  const mixed = run(["wasm", "ts", "wasm", "ts", "wasm", "ts"]);
-  setBackend(before);
+  const ts = run([false, false, false, false, false, false]);
+  const wasm = run([true, true, true, true, true, true]);
+  const mixed = run([true, false, true, false, true, false]);
   deepStrictEqual(wasm, ts);
   deepStrictEqual(mixed, ts);
 });
 
-Deno.test("clipGradNorm's wasm path gives the same norm and bits as its TypeScript loops", async () => {
+Deno.test("the optimizer's wasm paths are chosen by option, not by the global backend", async () => {
   const { setBackend, getBackend } = await import("../../lib/backend.ts");
-  const before = getBackend(), rng = new Rng(3), sizes = [1, 3, 64, 257, 4352];
+  const before = getBackend(), w = param("w", [1]);
+  try {
+    setBackend("ts");
+    strictEqual(new Adam([w], { simd: true }).simd, true);
+    setBackend("wasm");
+    strictEqual(new Adam([w], { simd: false }).simd, false);
+    strictEqual(new Adam([w]).simd, simdSupported(), "default: whether SIMD validates");
+  } finally {
+    setBackend(before);
+  }
+  const src = await Deno.readTextFile(new URL("../../lib/optim.ts", import.meta.url));
+  ok(!/from "\.\/backend\.ts"/.test(src), "lib/optim.ts imports lib/backend.ts");
+});
+
+Deno.test("clipGradNorm's wasm path gives the same norm and bits as its TypeScript loops", () => {
+  const rng = new Rng(3), sizes = [1, 3, 64, 257, 4352];
   const grads = sizes.map((n, k) =>
     Float32Array.from({ length: n }, () => rng.normal() * 10 ** (k - 2)) // magnitudes 0.01 … 100
   );
   const run = (be: "ts" | "wasm", maxNorm: number, bad?: number) => {
-    setBackend(be);
     const ps = grads.map((g, i) => {
       const p = new Tensor(new Float32Array(g.length), [g.length], { requiresGrad: true });
       p.grad.set(g);
       if (bad !== undefined && i === 3) p.grad[5] = bad;
       return p;
     });
-    const norm = clipGradNorm(ps, maxNorm);
+    const norm = clipGradNorm(ps, maxNorm, { simd: be === "wasm" });
     return { norm, grads: ps.map((p) => Array.from(p.grad)) };
   };
   let sq = 0; // float64 reference norm
@@ -303,5 +316,4 @@ Deno.test("clipGradNorm's wasm path gives the same norm and bits as its TypeScri
     ok(!Number.isFinite(wasm.norm));
     strictEqual(wasm.grads[4][0], grads[4][0], "nothing scaled");
   }
-  setBackend(before);
 });

@@ -3,7 +3,7 @@
  * with a checkpoint and resumes exactly, and no folder unless `out` is given.
  */
 import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
-import { checkpointPath, loadCheckpoint } from "../../lib/checkpoint.ts";
+import { checkpointPath, loadCheckpoint, saveCheckpoint } from "../../lib/checkpoint.ts";
 import type { Config } from "../../lib/config.ts";
 import { readMetrics } from "../../lib/metrics.ts";
 import { Rng } from "../../lib/rng.ts";
@@ -64,6 +64,50 @@ Deno.test("onUpdate gets each metrics row; an aborted run checkpoints, and resum
   await rejects(train(grpo), /options.env, the env factory, is required/);
   await Deno.remove(straight, { recursive: true });
   await Deno.remove(split, { recursive: true });
+});
+
+Deno.test("--init with --ref-coef resumes bit for bit without the init file: π_ref and its normalizer come from the run's checkpoint", async () => {
+  const dir = tempDir(), init = `${dir}/init.json`;
+  const base = { ...grpo, normObs: true, evalEpisodes: 0 };
+  await train({ ...base, totalSteps: 640, out: `${dir}/a` }, { env });
+  await Deno.copyFile(checkpointPath(`${dir}/a`), init);
+  const cfg = { ...base, init, refCoef: 0.5, totalSteps: 2560, checkpointEvery: 3 };
+  const split = async (out: string, between: () => Promise<void>) => {
+    const controller = new AbortController();
+    await train({ ...cfg, out }, {
+      env,
+      signal: controller.signal,
+      onUpdate: (row) => row.update === 2 ? controller.abort() : undefined,
+    });
+    await between();
+    await train({ resume: out }, { env });
+  };
+  await train({ ...cfg, out: `${dir}/straight` }, { env });
+  const saved = await loadCheckpoint(init);
+  const ckpt = await loadCheckpoint(checkpointPath(`${dir}/straight`));
+  deepStrictEqual(ckpt.reference!.params, saved.params, "π_ref: the init policy, unchanged");
+  deepStrictEqual(ckpt.reference!.obs, (saved.normalizers as { obs: unknown }).obs);
+  // An old checkpoint (no `reference`) still rebuilds π_ref from the init file.
+  await split(`${dir}/old`, async () => {
+    const path = checkpointPath(`${dir}/old`), c = await loadCheckpoint(path);
+    delete c.reference;
+    await saveCheckpoint(path, c);
+  });
+  await split(`${dir}/moved`, () => Deno.rename(init, `${dir}/elsewhere.json`));
+  const same = (d: string) =>
+    readMetrics(d).map((r) =>
+      Object.fromEntries(Object.entries(r).filter(([k]) => !/SPS|sps|time\//.test(k)))
+    );
+  ok(same(`${dir}/straight`).every((r) => (r.kl as number) > 0), "the KL to π_ref is measured");
+  for (const d of ["old", "moved"]) {
+    deepStrictEqual(
+      (await loadCheckpoint(checkpointPath(`${dir}/${d}`))).params,
+      ckpt.params,
+      `${d}: params`,
+    );
+    deepStrictEqual(same(`${dir}/${d}`), same(`${dir}/straight`), `${d}: metrics`);
+  }
+  await Deno.remove(dir, { recursive: true });
 });
 
 Deno.test("train() on a Discrete env (CartPole-v1): GRPO and PPO more than double the untrained return (10 → 108, 209); the checkpoint records the space", async () => {
