@@ -26,7 +26,7 @@ import {
   profileSvg,
   publishedMarkdown,
 } from "./benchmark.ts";
-import { verdictMarkdown } from "./verdict.ts";
+import { readmeBlock, replaceReadmeBlock, verdictMarkdown } from "./verdict.ts";
 import { type Recording, recordStates } from "./record.ts";
 import { main as train } from "./train.ts";
 
@@ -682,7 +682,14 @@ export async function main(argv: string[] = []): Promise<void> {
     `${values.docs}/grpo_vs_ppo.md`,
     verdictMarkdown(bench, undefined, benchDir),
   );
-  console.log(`report: wrote ${values.docs}/benchmark.md and grpo_vs_ppo.md from ${benchDir}/`);
+  const readme = `${values.docs}/../README.md`;
+  const text = await Deno.readTextFile(readme).catch(() => undefined);
+  if (text !== undefined) {
+    await Deno.writeTextFile(readme, replaceReadmeBlock(text, readmeBlock(bench)));
+  }
+  console.log(
+    `report: wrote ${values.docs}/benchmark.md, grpo_vs_ppo.md and README's table from ${benchDir}/`,
+  );
   if (values["benchmark-only"]) return;
   const path = await buildReport(values.out, {
     docsDir: values.docs,

@@ -503,3 +503,46 @@ if (import.meta.main) {
   const dir = Deno.args[0] ?? "docs/bench";
   console.log(verdictMarkdown(await loadBench(dir), undefined, dir));
 }
+
+/** README's markers around {@link readmeBlock}'s table. */
+export const README_MARKERS = ["<!-- benchmark:start -->", "<!-- benchmark:end -->"] as const;
+
+/**
+ * README's summary, between {@link README_MARKERS}: each task with runs of both algorithms, each
+ * algorithm's IQM [95 % CI] with n, and the verdict on the final score.
+ */
+export function readmeBlock(data: BenchData, v = verdictStats(data)): string {
+  const head = [
+    "task, budget",
+    "GRPO IQM [95 % CI]",
+    "PPO IQM [95 % CI]",
+    "P(GRPO > PPO) [95 % CI]",
+  ];
+  const table = [[...head, "verdict"]];
+  for (const { env, task } of rows(data)) {
+    const c = task && v.perTask.get(task);
+    if (!task || !c) continue;
+    const st = v.bench.perTask.find((p) => p.task === task)!;
+    const iqm = (algo: string) => {
+      const a = st.byAlgo[algo];
+      return `${ci(a.summary.iqm, a.scores.length, st.digits)}, n = ${a.scores.length}`;
+    };
+    const row = [`${env}, ${steps(task.budget)}`, iqm("grpo"), iqm("ppo"), p2(c.final)];
+    table.push([...row, verdictText(c.final, nOf(task))]);
+  }
+  // padded as `deno fmt` pads a markdown table, so that README.md stays formatted
+  const w = table[0].map((_, j) => Math.max(3, ...table.map((r) => [...r[j]].length)));
+  const line = (r: string[]) =>
+    `| ${r.map((c, j) => c + " ".repeat(w[j] - [...c].length)).join(" | ")} |`;
+  const rule = `| ${w.map((n) => "-".repeat(n)).join(" | ")} |`;
+  const body = [line(table[0]), rule, ...table.slice(1).map(line)];
+  return [README_MARKERS[0], "", ...body, "", README_MARKERS[1]].join("\n");
+}
+
+/** `readme` with the text between {@link README_MARKERS} replaced by `block`; throws without them. */
+export function replaceReadmeBlock(readme: string, block: string): string {
+  const [a, b] = README_MARKERS;
+  const i = readme.indexOf(a), j = readme.indexOf(b);
+  if (i < 0 || j < i) throw new Error(`README.md: the markers ${a} … ${b} are missing`);
+  return readme.slice(0, i) + block + readme.slice(j + b.length);
+}

@@ -4,7 +4,7 @@
  * committed results.json files (set UPDATE_GOLDEN=1 to rewrite the fixture's), and the numbers in
  * them match an independent computation from the raw returns.
  */
-import { deepStrictEqual, ok, rejects, strictEqual } from "node:assert/strict";
+import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/strict";
 import {
   benchmarkMarkdown,
   benchmarkStats,
@@ -12,7 +12,7 @@ import {
   profileSvg,
 } from "../../scripts/benchmark.ts";
 import { benchmarkHtml } from "../../scripts/report.ts";
-import { verdictMarkdown } from "../../scripts/verdict.ts";
+import { readmeBlock, replaceReadmeBlock, verdictMarkdown } from "../../scripts/verdict.ts";
 import { tempDir } from "../tmp.ts";
 
 const root = new URL("../..", import.meta.url).pathname;
@@ -103,4 +103,24 @@ Deno.test("runs of one task on different grids are refused, naming the file", as
   r.complete = false;
   Deno.writeTextFileSync(`${dir}/a/y/results.json`, JSON.stringify(r));
   deepStrictEqual((await loadBench(dir)).unfinished, ["a/y/results.json"]);
+});
+
+Deno.test("README's results table is what `deno task report` generates from docs/bench/", async () => {
+  const readme = await Deno.readTextFile(`${root}README.md`);
+  const block = readmeBlock(await loadBench(`${root}docs/bench`));
+  strictEqual(
+    replaceReadmeBlock(readme, block),
+    readme,
+    "README.md's table is stale: run `deno task report --benchmark-only`",
+  );
+  const rowsOf = (b: string) =>
+    b.split("\n").filter((l) => l.startsWith("| ") && !l.includes("---"));
+  const data = await loadBench(`${root}docs/bench`);
+  const both = data.tasks.filter((t) => t.runs.grpo?.length && t.runs.ppo?.length);
+  strictEqual(
+    rowsOf(block).length,
+    both.length + 1,
+    "a header and one row per task with both algorithms",
+  );
+  throws(() => replaceReadmeBlock("no markers", block), /markers/);
 });
