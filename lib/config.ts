@@ -301,15 +301,14 @@ export const presets = {
       evalEvery: 5,
     },
   },
-  // 18.9–22.3 min per 1M here; the `grpo-fast` flags (6 epochs, scripts/variants.ts) take 12.7–12.9
-  // min and ended higher on seeds 1–3 (docs/speed.md).
+  // The `grpo-fast` flags (6 epochs, scripts/variants.ts) train 1M steps in 3:01 here (docs/speed.md).
   "HalfCheetah-v5": {
     grpo: { totalSteps: 1_000_000, ...cheetahGrpo, threads: 2 },
     // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
     // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
     // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
     // entry sets ortho_init=False; --no-ortho-init), and the advantage std divides by n (SB3: n − 1).
-    // About 18–21 min per 1M here, projected (docs/speed.md); the `ppo-fast` flags (scripts/variants.ts) take 3:20.
+    // 17:42 per 1M here, measured (docs/speed.md); the `ppo-fast` flags (scripts/variants.ts) take 3:20.
     ppo: {
       totalSteps: 1_000_000,
       ...zooMujocoPpo,
