@@ -8,7 +8,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { findChromium } from "./report.ts";
+import { findChromium, HEADLESS_FLAGS } from "./report.ts";
 import { serveRepo } from "./serve.ts";
 import { intFlag } from "./config.ts";
 
@@ -100,13 +100,7 @@ export async function runDemo(
   const profile = await Deno.makeTempDir({ prefix: "demo_chromium_" });
   const child = new Deno.Command(bin, {
     args: [
-      "--headless",
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--no-first-run",
-      "--hide-scrollbars",
+      ...HEADLESS_FLAGS,
       "--remote-debugging-port=0",
       `--user-data-dir=${profile}`,
       "about:blank",

@@ -601,6 +601,17 @@ export function findChromium(): string | undefined {
   }
 }
 
+/** Headless Chromium offline-ish: no sandbox, GPU, background networking, updates or scrollbars. */
+export const HEADLESS_FLAGS = [
+  "--headless",
+  "--no-sandbox",
+  "--disable-gpu",
+  "--disable-background-networking",
+  "--disable-component-update",
+  "--no-first-run",
+  "--hide-scrollbars",
+];
+
 /**
  * Runs headless Chromium offline-ish (no sandbox, GPU, background networking or updates, a fresh
  * profile) on a file URL with `args` (e.g. `--dump-dom`, `--screenshot=…`); returns stdout.
@@ -617,13 +628,7 @@ export async function runChromium(
   try {
     const { success, stdout, stderr } = await new Deno.Command(bin, {
       args: [
-        "--headless",
-        "--no-sandbox",
-        "--disable-gpu",
-        "--disable-background-networking",
-        "--disable-component-update",
-        "--no-first-run",
-        "--hide-scrollbars",
+        ...HEADLESS_FLAGS,
         `--user-data-dir=${profile}`,
         `--virtual-time-budget=${opts.virtualTimeMs ?? 1000}`,
         ...(opts.args ?? []),
