@@ -331,6 +331,14 @@ export function poolsMarkdown(v: VerdictStats): string {
   return out.join("\n");
 }
 
+/** An algorithm's IQM [95 % CI] on one task, with n ("no runs" when it has none). */
+function iqmCell(st: BenchStats["perTask"][number], algo: string): string {
+  const a = st.byAlgo[algo];
+  if (!a) return "no runs";
+  const n = a.scores.length;
+  return n === 1 ? ci(a.summary.iqm, 1, st.digits) : `${ci(a.summary.iqm, n, st.digits)}, n = ${n}`;
+}
+
 /** The per-task table: properties, each algorithm's IQM, P on the score and the AUC, verdicts. */
 export function perTaskVerdictMarkdown(data: BenchData, v: VerdictStats): string {
   const out = [
@@ -351,23 +359,15 @@ export function perTaskVerdictMarkdown(data: BenchData, v: VerdictStats): string
       continue;
     }
     const st = v.bench.perTask.find((p) => p.task === task)!;
-    const iqmOf = (algo: string) => {
-      const a = st.byAlgo[algo];
-      if (!a) return "no runs";
-      const n = a.scores.length;
-      return n === 1
-        ? ci(a.summary.iqm, 1, st.digits)
-        : `${ci(a.summary.iqm, n, st.digits)}, n = ${n}`;
-    };
     const c = v.perTask.get(task);
     const only = st.byAlgo.grpo ? "only GRPO run" : "only PPO run";
     const cells = c
       ? [p2(c.final), verdictText(c.final, nOf(task)), p2(c.auc), verdictText(c.auc, nOf(task))]
       : ["", only, "", only];
     out.push(
-      `| ${env} | ${steps(task.budget)} | ${props} | ${iqmOf("grpo")} | ${iqmOf("ppo")} | ${
-        cells.join(" | ")
-      } |`,
+      `| ${env} | ${steps(task.budget)} | ${props} | ${iqmCell(st, "grpo")} | ${
+        iqmCell(st, "ppo")
+      } | ${cells.join(" | ")} |`,
     );
   }
   out.push("");
@@ -523,11 +523,12 @@ export function readmeBlock(data: BenchData, v = verdictStats(data)): string {
     const c = task && v.perTask.get(task);
     if (!task || !c) continue;
     const st = v.bench.perTask.find((p) => p.task === task)!;
-    const iqm = (algo: string) => {
-      const a = st.byAlgo[algo];
-      return `${ci(a.summary.iqm, a.scores.length, st.digits)}, n = ${a.scores.length}`;
-    };
-    const row = [`${env}, ${steps(task.budget)}`, iqm("grpo"), iqm("ppo"), p2(c.final)];
+    const row = [
+      `${env}, ${steps(task.budget)}`,
+      iqmCell(st, "grpo"),
+      iqmCell(st, "ppo"),
+      p2(c.final),
+    ];
     table.push([...row, verdictText(c.final, nOf(task))]);
   }
   // padded as `deno fmt` pads a markdown table, so that README.md stays formatted
