@@ -50,6 +50,7 @@ export interface Config {
   groups: number;
   horizon: number;
   branchProb: number;
+  groupStart: string;
   advMode: string;
   scaleRewards: string;
   dropZeroStd: boolean;
@@ -116,6 +117,8 @@ export const configHelp: Record<keyof Config, string> = {
   horizon: "GRPO: steps per member per update (capped by the episode end)",
   branchProb:
     "GRPO: chance that a group branches from a state visited in the previous update (TRPO vine) instead of a fresh reset",
+  groupStart:
+    "GRPO: shared (a group's G members start from one cloned state: a fresh reset or a --branch-prob branch) or independent (each member its own fresh reset, so a group is G unrelated episodes; needs --branch-prob 0)",
   advMode: "GRPO: advantage mode (process, outcome)",
   scaleRewards:
     "GRPO: advantage scaling (group: ÷ the group's std; batch: ÷ the pooled std of the group-centred values, not TRL's std of raw rewards; none: Dr. GRPO)",
@@ -180,6 +183,7 @@ export const defaults: Config = {
   groups: 8,
   horizon: 200,
   branchProb: 0,
+  groupStart: "shared",
   advMode: "process",
   scaleRewards: "group",
   dropZeroStd: false,
@@ -272,12 +276,12 @@ export const presets = {
   // Pendulum: both algorithms on one small network (32-32 ReLU) — a fraction of the cost of 64-64
   // tanh for the same return (docs/speed.md).
   "Pendulum-v1": {
+    // GRPO's γ is the default 0.99: best of 13 trials × seeds 1–10 (docs/tuning/pendulum.md).
     grpo: {
       totalSteps: 150_000,
       hidden: "32,32",
       activation: "relu",
       stateIndependentStd: true,
-      gamma: 0.9,
       groups: 16,
       groupSize: 8,
       horizon: 32,
@@ -287,17 +291,17 @@ export const presets = {
       minibatches: 8,
       evalEvery: 5,
     },
+    // PPO's γ 0.99 and 16 minibatches: best of 13 trials × seeds 1–10 (docs/tuning/pendulum.md).
     ppo: {
       totalSteps: 100_000,
       hidden: "32,32",
       activation: "relu",
       stateIndependentStd: true,
-      gamma: 0.9,
       numEnvs: 4,
       rolloutSteps: 1024,
       lr: 1e-3,
       epochs: 10,
-      minibatches: 64,
+      minibatches: 16,
       evalEvery: 5,
     },
   },
@@ -734,6 +738,7 @@ const rules: Rule[] = [
 const choices: Partial<Record<keyof Config, readonly string[]>> = {
   activation: ["relu", "tanh"],
   lrSchedule: ["constant", "linear", "cosine"],
+  groupStart: ["shared", "independent"],
   advMode: ["process", "outcome"],
   scaleRewards: ["group", "batch", "none"],
   refKl: ["k3", "exact"],
@@ -765,6 +770,11 @@ export function validateConfig(cfg: Config): void {
     if (!valid.includes(cfg[k] as string)) {
       throw new Error(`--${kebab(k)} is "${cfg[k]}", expected one of ${valid.join(", ")}`);
     }
+  }
+  if (cfg.groupStart === "independent" && cfg.branchProb > 0) {
+    throw new Error(
+      `--branch-prob is ${cfg.branchProb}, expected 0 with --group-start independent (a branch clones one state into the whole group)`,
+    );
   }
   layerSizes("hidden", cfg.hidden);
   if (cfg.criticHidden) layerSizes("critic-hidden", cfg.criticHidden);

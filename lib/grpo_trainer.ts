@@ -64,6 +64,7 @@ export class GrpoTrainer implements Trainer {
       horizon: cfg.horizon,
       seed: (cfg.seed * 1_000_003 + at.update * N) >>> 0, // derived seeds wrap mod 2³²
       starts: this.starts,
+      independent: cfg.groupStart === "independent",
       record: Array.from(
         { length: cfg.groups },
         () => ({ member: this.#ctx.rng.start.int(N), t: this.#ctx.rng.start.int(cfg.horizon) }),

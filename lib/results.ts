@@ -37,6 +37,8 @@ export interface Session {
   deno: string;
   /** `git describe --always --dirty` of the grpo-ts checkout, when known. */
   commit?: string;
+  /** The machine, when known: OS, architecture, CPU model and logical cores ("linux x86_64, …, 2 cores"). */
+  machine?: string;
 }
 
 /** What `results.json` holds. */
@@ -156,7 +158,7 @@ export interface RecorderOptions {
   /** The step and train time the run starts from. */
   step: number;
   trainSeconds: number;
-  session?: { commit?: string };
+  session?: { commit?: string; machine?: string };
 }
 
 /**

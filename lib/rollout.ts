@@ -148,6 +148,11 @@ export interface CollectGroupsOptions {
    * reset. Default: every group starts fresh.
    */
   starts?: (StartState | undefined)[];
+  /**
+   * Every member its own fresh reset (member i draws with seed + i): groups of G unrelated episodes,
+   * no cloned start. Needs `starts` empty. Default false.
+   */
+  independent?: boolean;
   /** Visited (member, t) slots whose states to return in `visited`, chosen by the caller. */
   record?: { member: number; t: number }[];
   /** Maps raw obs to policy inputs. Default identity. */
@@ -158,7 +163,8 @@ export interface CollectGroupsOptions {
 
 /**
  * GRPO group rollouts: each group's G members start from one cloned state — a fresh reset
- * (`resetGroups` clones the leader's) or a given {@link StartState} — and run up to `horizon` steps.
+ * (`resetGroups` clones the leader's) or a given {@link StartState} — or, with `independent`, each
+ * from its own fresh reset; they run up to `horizon` steps.
  * @param venv N members with `autoreset: false`
  */
 export function collectGroups(
@@ -168,12 +174,15 @@ export function collectGroups(
 ): GroupRollout {
   const { rng, groupSize: G, horizon: T, seed, starts, record = [], transform = (o) => o, reward } =
     opts;
+  if (opts.independent && starts?.some((s) => s)) {
+    throw new Error("collectGroups: independent members cannot branch from a shared start state");
+  }
   if (venv.autoreset) throw new Error("collectGroups needs a VectorEnv with autoreset: false");
   const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
   if (starts && starts.length * G !== N) {
     throw new Error(`collectGroups: ${starts.length} start states for ${N / G} groups of G = ${G}`);
   }
-  let raw = venv.resetGroups(G, { seed }).obs;
+  let raw = (opts.independent ? venv.reset({ seed }) : venv.resetGroups(G, { seed })).obs;
   for (let i = 0; i < N; i++) { // branch: clone the given state into every member of the group
     const start = starts?.[Math.floor(i / G)];
     if (!start) continue;

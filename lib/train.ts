@@ -103,8 +103,8 @@ export interface TrainOptions {
   signal?: AbortSignal;
   /** Notices: a stale lock taken over, --threads above the cores (warn), a skipped update (info). */
   log?: (message: string, level: "info" | "warn") => void;
-  /** The code version that results.json records for this session (e.g. a git commit). */
-  session?: { commit?: string };
+  /** The code version and machine that results.json records for this session. */
+  session?: { commit?: string; machine?: string };
 }
 
 /** What {@link train} returns. */

@@ -15,6 +15,8 @@
  */
 import { parseArgs } from "node:util";
 import { relative, resolve } from "node:path";
+import { designsSection } from "./designs.ts";
+import { tuningPages } from "./tuning.ts";
 import {
   type BenchData,
   benchmarkMarkdown,
@@ -673,8 +675,8 @@ export async function main(argv: string[] = []): Promise<void> {
   --cheetah FILE    HalfCheetah-v5 checkpoint (default: the 1M-step GRPO run of exp:grpo-vs-ppo seed 1
                     if finished, else DIR/HalfCheetah-v5_ppo_s1, trained if missing)
   --no-screenshot   skip report.png
-  --benchmark-only  only regenerate DOCS/benchmark.md and DOCS/grpo_vs_ppo.md from DOCS/bench/
-                    (no page, no training)`);
+  --benchmark-only  only regenerate DOCS/benchmark.md, DOCS/grpo_vs_ppo.md, README's table (from
+                    DOCS/bench/ and DOCS/designs/) and DOCS/tuning/*.md (no page, no training)`);
     return;
   }
   const benchDir = `${values.docs}/bench`;
@@ -685,15 +687,18 @@ export async function main(argv: string[] = []): Promise<void> {
   );
   await Deno.writeTextFile(
     `${values.docs}/grpo_vs_ppo.md`,
-    verdictMarkdown(bench, undefined, benchDir),
+    verdictMarkdown(bench, undefined, benchDir, await designsSection(values.docs, bench)),
   );
+  for (const [path, md] of await tuningPages(`${values.docs}/tuning`)) {
+    await Deno.writeTextFile(path, md);
+  }
   const readme = `${values.docs}/../README.md`;
   const text = await Deno.readTextFile(readme).catch(() => undefined);
   if (text !== undefined) {
     await Deno.writeTextFile(readme, replaceReadmeBlock(text, readmeBlock(bench)));
   }
   console.log(
-    `report: wrote ${values.docs}/benchmark.md, grpo_vs_ppo.md and README's table from ${benchDir}/`,
+    `report: wrote ${values.docs}/benchmark.md, grpo_vs_ppo.md, the tuning pages and README's table from ${benchDir}/ and ${values.docs}/tuning/`,
   );
   if (values["benchmark-only"]) return;
   const path = await buildReport(values.out, {

@@ -51,6 +51,20 @@ const mujocoEnvs = [
   "HumanoidStandup-v5",
 ];
 
+const classicBudget = {
+  "Pendulum-v1": 150_000,
+  "CartPole-v1": 100_000,
+  "Acrobot-v1": 200_000,
+  "MountainCar-v0": 1_000_000,
+  "MountainCarContinuous-v0": 200_000,
+};
+// Whole episodes from fresh resets for the two vine presets (Pendulum, CartPole: 32-step branches),
+// with 2 groups of 8 so that an update still takes about the preset's 4,096 steps.
+const wholeEpisodes = {
+  "Pendulum-v1": { grpo: { horizon: 200, branchProb: 0, groups: 2 } },
+  "CartPole-v1": { grpo: { horizon: 500, branchProb: 0, groups: 2 } },
+};
+
 /** The studies by name. */
 export const studies: Record<string, StudySpec> = {
   classic: {
@@ -60,13 +74,35 @@ export const studies: Record<string, StudySpec> = {
     envs: classicEnvs,
     algos: ["grpo", "ppo"],
     seeds: 10,
-    budget: {
-      "Pendulum-v1": 150_000,
-      "CartPole-v1": 100_000,
-      "Acrobot-v1": 200_000,
-      "MountainCar-v0": 1_000_000,
-      "MountainCarContinuous-v0": 200_000,
-    },
+    budget: classicBudget,
+  },
+  // The GRPO design studies (docs/grpo_designs.md): the classic study's seeds, budgets and grid,
+  // GRPO only, one lever changed against the preset. Committed to docs/designs/<name>.
+  "design-whole": {
+    name: "design-whole",
+    description:
+      "GRPO on whole episodes from fresh cloned resets instead of the vine presets' 32-step branches",
+    envs: ["Pendulum-v1", "CartPole-v1"],
+    algos: ["grpo"],
+    seeds: 10,
+    budget: classicBudget,
+    overrides: wholeEpisodes,
+  },
+  "design-independent": {
+    name: "design-independent",
+    description:
+      "GRPO on whole episodes whose group members start from independent resets (unrelated episodes)",
+    envs: classicEnvs,
+    algos: ["grpo"],
+    seeds: 10,
+    budget: classicBudget,
+    overrides: Object.fromEntries(classicEnvs.map((e) => [e, {
+      grpo: {
+        ...(wholeEpisodes as Record<string, { grpo?: object }>)[e]?.grpo,
+        groupStart: "independent",
+        branchProb: 0,
+      },
+    }])),
   },
   mujoco: {
     name: "mujoco",

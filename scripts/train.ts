@@ -12,6 +12,7 @@
  *
  * @module
  */
+import { cpus } from "node:os";
 import { makeEnv } from "../envs/registry.ts";
 import { Progress } from "../lib/progress.ts";
 import { freeRunDir, listenForStop, StoppedError, type StopRequest } from "../lib/run_folder.ts";
@@ -55,7 +56,7 @@ export async function main(argv: string[] = []): Promise<TrainResult> {
     const run = await train(out ? { ...flags, out } : flags, {
       env: (rng, id) => makeEnv(id, { rng }),
       signal: controller.signal,
-      session: { commit: gitCommit() },
+      session: { commit: gitCommit(), machine: machine() },
       log: (m, level) => level === "warn" ? console.error(`train: ${m}`) : log(m),
       onStart: (r) => {
         log(
@@ -113,6 +114,14 @@ export function gitCommit(): string | undefined {
   } catch {
     return undefined;
   }
+}
+
+/** This machine as results.json records it: "linux x86_64, <CPU model>, 2 cores". */
+export function machine(): string {
+  const cpu = cpus();
+  return `${Deno.build.os} ${Deno.build.arch}, ${
+    cpu[0]?.model.trim() ?? "unknown CPU"
+  }, ${cpu.length} cores`;
 }
 
 if (import.meta.main) {

@@ -471,6 +471,7 @@ export function verdictMarkdown(
   data: BenchData,
   v = verdictStats(data),
   dir = "docs/bench",
+  designs = "",
 ): string {
   return [
     "# When does GRPO match PPO?",
@@ -492,6 +493,7 @@ export function verdictMarkdown(
     "",
     poolsMarkdown(v),
     perTaskVerdictMarkdown(data, v),
+    designs,
     designsMarkdown(data),
     certaintyMarkdown(data, v),
     traitsMarkdown(),

@@ -17,6 +17,15 @@ Deno.test("configFor: an undefined field keeps the default; an unknown key is na
     () => validateConfig(configFor({ backend: "gpu" })),
     /--backend is "gpu", expected one of ts, wasm/,
   );
+  throws(
+    () => validateConfig(configFor({ groupStart: "mixed" })),
+    /--group-start is "mixed", expected one of shared, independent/,
+  );
+  throws(
+    () => validateConfig(configFor({ groupStart: "independent", branchProb: 0.9 })),
+    /--branch-prob is 0.9, expected 0 with --group-start independent/,
+  );
+  validateConfig(configFor({ groupStart: "independent", branchProb: 0 }));
 });
 
 Deno.test("checkCheckpointFits: --resume checks normReward, --init checks activation and normObs", () => {

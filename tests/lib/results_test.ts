@@ -81,7 +81,7 @@ Deno.test("the step budget counts the env steps taken: GRPO members whose episod
 Deno.test("results.json: the run, its stream and the grid evaluations; a stopped run resumes the file bit for bit", async () => {
   const straight = tempDir(), split = tempDir();
   const cfg = { ...grpo, seed: 7, totalSteps: 1600, evalEverySteps: 400, checkpointEvery: 100 };
-  await train({ ...cfg, out: straight }, { env, session: { commit: "abc" } });
+  await train({ ...cfg, out: straight }, { env, session: { commit: "abc", machine: "m" } });
   const full = (await readResults(straight))!;
   strictEqual(full.complete, true);
   deepStrictEqual([full.env, full.algo, full.seed, full.evalStream], [
@@ -92,7 +92,7 @@ Deno.test("results.json: the run, its stream and the grid evaluations; a stopped
   ]);
   strictEqual(full.config.groups, 4);
   strictEqual(full.config.out, undefined);
-  deepStrictEqual(full.sessions.map((s) => [s.fromStep, s.commit]), [[0, "abc"]]);
+  deepStrictEqual(full.sessions.map((s) => [s.fromStep, s.commit, s.machine]), [[0, "abc", "m"]]);
   ok(full.wallSeconds >= full.trainSeconds && full.trainSeconds > 0);
   // The last point is evaluate() of the final policy on stream 10 000 + seed.
   const again = await train({ ...cfg }, { env });

@@ -34,6 +34,39 @@ Deno.test("collectGroups: members of a group share their start, then diverge; [T
   v.close();
 });
 
+Deno.test("collectGroups: independent members start from their own resets, as reset({ seed }) gives them", () => {
+  const v = venv(4, false);
+  const want = Array.from(v.reset({ seed: 7 }).obs);
+  const ro = collectGroups(v, policy, {
+    rng: new Rng(1),
+    groupSize: 2,
+    horizon: 3,
+    seed: 7,
+    independent: true,
+  });
+  deepStrictEqual(Array.from(ro.obs.subarray(0, 4 * 3)), want);
+  ok(want.slice(0, 3).join() !== want.slice(3, 6).join(), "members of one group start apart");
+  const shared = collectGroups(v, policy, { rng: new Rng(1), groupSize: 2, horizon: 3, seed: 7 });
+  deepStrictEqual(
+    Array.from(shared.obs.subarray(0, 6)),
+    [...want.slice(0, 3), ...want.slice(0, 3)],
+    "the shared start clones the leader's reset",
+  );
+  throws(
+    () =>
+      collectGroups(v, policy, {
+        rng: new Rng(1),
+        groupSize: 2,
+        horizon: 3,
+        seed: 7,
+        independent: true,
+        starts: [undefined, { state: new Float64Array(3), obs: new Float32Array(3) }],
+      }),
+    /independent members cannot branch/,
+  );
+  v.close();
+});
+
 Deno.test("collectGroups: members stop at their episode's end; only fresh-reset groups report whole episodes", () => {
   const v = venv(4, false, 3); // every episode ends after 3 steps
   const ro = collectGroups(v, policy, {

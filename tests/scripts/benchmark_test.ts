@@ -11,6 +11,8 @@ import {
   loadBench,
   profileSvg,
 } from "../../scripts/benchmark.ts";
+import { designsSection } from "../../scripts/designs.ts";
+import { tuningPages } from "../../scripts/tuning.ts";
 import { benchmarkHtml } from "../../scripts/report.ts";
 import { readmeBlock, replaceReadmeBlock, verdictMarkdown } from "../../scripts/verdict.ts";
 import { tempDir } from "../tmp.ts";
@@ -43,10 +45,13 @@ Deno.test("docs/benchmark.md and docs/grpo_vs_ppo.md are what `deno task report`
     `docs/benchmark.md ${stale}`,
   );
   strictEqual(
-    verdictMarkdown(data, undefined, "docs/bench"),
+    verdictMarkdown(data, undefined, "docs/bench", await designsSection(`${root}docs`, data)),
     await Deno.readTextFile(`${root}docs/grpo_vs_ppo.md`),
     `docs/grpo_vs_ppo.md ${stale}`,
   );
+  for (const [path, md] of await tuningPages(`${root}docs/tuning`)) {
+    strictEqual(md, await Deno.readTextFile(path), `${path} ${stale}`);
+  }
 });
 
 Deno.test("the tables' numbers match the raw returns: run score, sample std, P(GRPO > PPO) by hand", async () => {

@@ -1,0 +1,166 @@
+/**
+ * The GRPO design studies (scripts/studies.ts `design-*`), compared from their committed results in
+ * docs/designs/<study>/: each study changes one lever of the GRPO presets on the benchmark's seeds,
+ * budgets and grid, and `deno task report` puts this section into docs/grpo_vs_ppo.md.
+ *
+ * ```text
+ * per task m:  P(A > B)_m = P(x_A > x_B), x: a run's score (the mean return at the budget)
+ * pooled:      P(A > B)   = (1/M) Σ_m P(A > B)_m, CI from a stratified bootstrap over runs
+ * ```
+ * The verdict rule is the page's: "A better" when the CI lies above 0.5, "B better" below,
+ * "no detectable difference" when it contains 0.5.
+ *
+ * @module
+ */
+import { type Interval, probabilityOfImprovement, taskSummary } from "../lib/stats.ts";
+import { type BenchData, boot, ci, loadBench } from "./benchmark.ts";
+import { termText, traitsOf } from "./task_traits.ts";
+import { verdict } from "./verdict.ts";
+
+/** One design study, against the design it changes one lever of. */
+export interface DesignVariant {
+  study: string;
+  label: string;
+  /** The study it is compared with, or "preset": where that study has no runs of an env, the preset. */
+  baseline: string;
+  baselineLabel: string;
+  question: string;
+}
+
+/** The design studies the page reports, in order. */
+export const DESIGN_VARIANTS: DesignVariant[] = [
+  {
+    study: "design-whole",
+    label: "whole episodes",
+    baseline: "preset",
+    baselineLabel: "vine preset",
+    question:
+      "Do the vine presets' 32-step branches from visited states beat whole episodes from fresh cloned resets?",
+  },
+  {
+    study: "design-independent",
+    label: "independent starts",
+    baseline: "design-whole",
+    baselineLabel: "cloned start",
+    question:
+      "Does a group sharing one cloned start state beat a group of unrelated episodes (each member its own reset, as in “Learning Without Critics?”)? Both run whole episodes; on Acrobot, MountainCar and MountainCarContinuous the presets already do, so the cloned-start side is the preset there.",
+  },
+];
+
+/** GRPO scores per env, of the benchmark's preset runs and of each design study. */
+export interface DesignData {
+  /** By study name ("preset": the benchmark's GRPO runs; "ppo": its PPO runs), then env. */
+  scores: Record<string, Record<string, number[]>>;
+  /** The studies' commands, by name. */
+  commands: Record<string, string>;
+  /** The envs of the design studies, in the benchmark's order. */
+  envs: string[];
+}
+
+/**
+ * Reads docs/designs/<study>/ for every {@link DESIGN_VARIANTS} study beside the benchmark's data.
+ * @throws naming the study and env when a design study's budget differs from the benchmark's.
+ */
+export async function loadDesigns(dir: string, bench: BenchData): Promise<DesignData> {
+  const scores: DesignData["scores"] = { preset: {}, ppo: {} },
+    commands: Record<string, string> = {};
+  for (const t of bench.tasks) {
+    for (const [algo, key] of [["grpo", "preset"], ["ppo", "ppo"]]) {
+      if (t.runs[algo]) scores[key][t.env] = t.runs[algo].map((r) => r.score);
+    }
+  }
+  const envs = new Set<string>();
+  for (const v of DESIGN_VARIANTS) {
+    const data = await loadBench(`${dir}/${v.study}`);
+    scores[v.study] = {};
+    for (const t of data.tasks) {
+      const base = bench.tasks.find((b) => b.env === t.env && b.budget === t.budget);
+      if (!base || base.grid.join() !== t.grid.join()) {
+        throw new Error(
+          `${dir}/${v.study}: ${t.env} at ${t.budget} steps has no benchmark task on the same budget and grid`,
+        );
+      }
+      if (t.runs.grpo) scores[v.study][t.env] = t.runs.grpo.map((r) => r.score);
+      envs.add(t.env);
+    }
+    const s = data.studies.find((x) => x.name === v.study) ?? data.studies[0];
+    if (s) commands[v.study] = s.command;
+  }
+  return {
+    scores,
+    commands,
+    envs: bench.tasks.map((t) => t.env).filter((e) => envs.has(e)),
+  };
+}
+
+const p = (a: number[][], b: number[][]) => probabilityOfImprovement(a, b, boot());
+const verdictOf = (iv: Interval, a: string, b: string) => {
+  const v = verdict(iv);
+  return v === "GRPO better" ? `**${a} better**` : v === "PPO better" ? `**${b} better**` : v;
+};
+
+/** The section: per variant, a per-task table and the pooled P with its split by termination. */
+export function designStudiesMarkdown(d: DesignData): string {
+  const out = [
+    "## GRPO designs",
+    "",
+    "Each design study changes one lever of the GRPO presets and reruns GRPO on the benchmark's seeds, budgets and evaluation grid (scripts/studies.ts; results in docs/designs/). P(A > B) is the probability that a run of A beats a run of B on the same task, with its 95 % bootstrap CI and the rule above. IQM: the interquartile mean of the runs' scores with its 95 % bootstrap CI.",
+    "",
+  ];
+  for (const v of DESIGN_VARIANTS) {
+    const mine = d.scores[v.study] ?? {};
+    const rows = d.envs.filter((e) => mine[e]?.length);
+    out.push(`### ${v.label} vs ${v.baselineLabel}`, "", v.question, "");
+    if (!rows.length) {
+      out.push(`No finished runs in docs/designs/${v.study}/ yet.`, "");
+      continue;
+    }
+    out.push(`Command: \`${d.commands[v.study] ?? `deno task study ${v.study}`}\``, "");
+    const baseOf = (e: string) =>
+      (v.baseline !== "preset" && d.scores[v.baseline]?.[e]) || d.scores.preset[e] || [];
+    out.push(
+      `| task | terminates | ${v.baselineLabel}: IQM | ${v.label}: IQM | P(${v.label} > ${v.baselineLabel}) | verdict | P(${v.label} > PPO) | verdict |`,
+      "|---|---|---|---|---|---|---|---|",
+    );
+    const digits = (xs: number[]) => Math.max(...xs.map(Math.abs)) >= 100 ? 1 : 2;
+    for (const e of rows) {
+      const [a, b, ppo] = [mine[e], baseOf(e), d.scores.ppo[e] ?? []];
+      const dg = digits([...a, ...b]);
+      const iq = (xs: number[]) =>
+        xs.length ? `${ci(taskSummary(xs, boot()).iqm, xs.length, dg)}, n = ${xs.length}` : "—";
+      const vsBase = b.length ? p([a], [b]) : undefined,
+        vsPpo = ppo.length ? p([a], [ppo]) : undefined;
+      out.push(
+        `| ${e} | ${termText(traitsOf(e))} | ${iq(b)} | ${iq(a)} | ${
+          vsBase ? ci(vsBase, 2, 2) : "—"
+        } | ${vsBase ? verdictOf(vsBase, v.label, v.baselineLabel) : "—"} | ${
+          vsPpo ? ci(vsPpo, 2, 2) : "—"
+        } | ${vsPpo ? verdictOf(vsPpo, v.label, "PPO") : "—"} |`,
+      );
+    }
+    out.push("");
+    const pools: [string, (e: string) => boolean][] = [
+      ["all tasks", () => true],
+      ["early termination: yes", (e) => traitsOf(e)?.termination !== "none"],
+      ["early termination: no", (e) => traitsOf(e)?.termination === "none"],
+    ];
+    for (const [name, f] of pools) {
+      const es = rows.filter((e) => f(e) && baseOf(e).length);
+      if (es.length < 2 && name !== "all tasks") continue;
+      if (!es.length) continue;
+      const iv = p(es.map((e) => mine[e]), es.map(baseOf));
+      out.push(
+        `- ${name} (${es.join(", ")}): P(${v.label} > ${v.baselineLabel}) ${ci(iv, 2, 2)}, ${
+          verdictOf(iv, v.label, v.baselineLabel)
+        }.`,
+      );
+    }
+    out.push("");
+  }
+  return out.join("\n");
+}
+
+/** The section from `docsDir`/designs/, as `deno task report` puts it into grpo_vs_ppo.md. */
+export async function designsSection(docsDir: string, bench: BenchData): Promise<string> {
+  return designStudiesMarkdown(await loadDesigns(`${docsDir}/designs`, bench));
+}
