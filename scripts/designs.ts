@@ -155,6 +155,17 @@ export function designStudiesMarkdown(d: DesignData): string {
         }.`,
       );
     }
+    const withPpo = rows.filter((e) => d.scores.ppo[e]?.length);
+    if (withPpo.length > 1) {
+      const iv = p(withPpo.map((e) => mine[e]), withPpo.map((e) => d.scores.ppo[e]));
+      const pre = withPpo.filter((e) => d.scores.preset[e]?.length);
+      const ivPre = p(pre.map((e) => d.scores.preset[e]), pre.map((e) => d.scores.ppo[e]));
+      out.push(
+        `- against PPO, all tasks (${withPpo.join(", ")}): P(${v.label} > PPO) ${ci(iv, 2, 2)}, ${
+          verdictOf(iv, v.label, "PPO")
+        }; the presets on the same tasks: P(GRPO > PPO) ${ci(ivPre, 2, 2)}.`,
+      );
+    }
     out.push("");
   }
   return out.join("\n");

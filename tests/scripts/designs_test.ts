@@ -46,6 +46,11 @@ Deno.test("designStudiesMarkdown: without the baseline study's runs the preset i
     part,
     /- all tasks \(Pendulum-v1, Acrobot-v1\): P\(independent starts > cloned start\) 0\.33 \[/,
   );
+  // against PPO [10, 11, 12] and [−70, −60, −50]: no run of either design wins: 0
+  match(
+    part,
+    /- against PPO, all tasks \(Pendulum-v1, Acrobot-v1\): P\(independent starts > PPO\) 0\.00 \[0\.00, 0\.00\], \*\*PPO better\*\*; the presets on the same tasks: P\(GRPO > PPO\) 0\.00 \[/,
+  );
   ok(!md.includes("No finished runs"), "both studies have runs");
   match(
     designStudiesMarkdown({ ...data(), scores: { preset: {}, ppo: {} } }),
