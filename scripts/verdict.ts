@@ -493,7 +493,7 @@ export function verdictMarkdown(
     "",
     poolsMarkdown(v),
     perTaskVerdictMarkdown(data, v),
-    designs,
+    ...(designs ? [designs] : []),
     designsMarkdown(data),
     certaintyMarkdown(data, v),
     traitsMarkdown(),

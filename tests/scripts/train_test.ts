@@ -161,9 +161,10 @@ Deno.test("learning check: the default GRPO preset at two thirds of its budget c
   const evals = readMetrics(dir).map((r) => r["charts/eval_return"]).filter((v) =>
     typeof v === "number"
   ) as number[];
-  // A random policy scores about −1200 and a solved one −200: require at least half of that gap.
+  // A random policy scores about −1200 and a solved one −200: the first evaluation (update 5) must
+  // still be far from solved and the last within 100 of it.
   ok(
-    evals.length >= 2 && evals[0] < -900 && evals.at(-1)! > -700,
+    evals.length >= 2 && evals[0] < -700 && evals.at(-1)! > -300,
     `eval return went ${evals.join(" → ")}`,
   );
 });
