@@ -83,8 +83,8 @@ export async function loadDesigns(dir: string, bench: BenchData): Promise<Design
       if (t.runs.grpo) scores[v.study][t.env] = t.runs.grpo.map((r) => r.score);
       envs.add(t.env);
     }
-    const s = data.studies.find((x) => x.name === v.study) ?? data.studies[0];
-    if (s) commands[v.study] = s.command;
+    const spec = await Deno.readTextFile(`${dir}/${v.study}/study.json`).catch(() => undefined);
+    if (spec) commands[v.study] = JSON.parse(spec).command;
   }
   return {
     scores,
@@ -115,7 +115,7 @@ export function designStudiesMarkdown(d: DesignData): string {
       out.push(`No finished runs in docs/designs/${v.study}/ yet.`, "");
       continue;
     }
-    out.push(`Command: \`${d.commands[v.study] ?? `deno task study ${v.study}`}\``, "");
+    out.push(`Command: \`${d.commands[v.study] ?? `deno task study ${v.study}`}\`", "");
     const baseOf = (e: string) =>
       (v.baseline !== "preset" && d.scores[v.baseline]?.[e]) || d.scores.preset[e] || [];
     out.push(
