@@ -115,7 +115,7 @@ export function designStudiesMarkdown(d: DesignData): string {
       out.push(`No finished runs in docs/designs/${v.study}/ yet.`, "");
       continue;
     }
-    out.push(`Command: \`${d.commands[v.study] ?? `deno task study ${v.study}`}\`", "");
+    out.push(`Command: \`${d.commands[v.study] ?? `deno task study ${v.study}`}\``, "");
     const baseOf = (e: string) =>
       (v.baseline !== "preset" && d.scores[v.baseline]?.[e]) || d.scores.preset[e] || [];
     out.push(
