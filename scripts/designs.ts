@@ -1,7 +1,9 @@
 /**
  * The GRPO design studies (scripts/studies.ts `design-*`), compared from their committed results in
- * docs/designs/<study>/: each study changes one lever of the GRPO presets on the benchmark's seeds,
- * budgets and grid, and `deno task report` puts this section into docs/grpo_vs_ppo.md.
+ * docs/designs/<study>/: each study sets its GRPO design explicitly over the presets (so a later
+ * preset change does not change it) and runs on the benchmark's seeds, budgets and grid; each
+ * variant is compared with the design study it changes one lever of, and with PPO. `deno task
+ * report` puts this section into docs/grpo_vs_ppo.md.
  *
  * ```text
  * per task m:  P(A > B)_m = P(x_A > x_B), x: a run's score (the mean return at the budget)
@@ -17,25 +19,24 @@ import { type BenchData, boot, ci, loadBench } from "./benchmark.ts";
 import { termText, traitsOf } from "./task_traits.ts";
 import { verdict } from "./verdict.ts";
 
-/** One design study, against the design it changes one lever of. */
+/** One design study, against the design study it changes one lever of. */
 export interface DesignVariant {
   study: string;
   label: string;
-  /** The study it is compared with, or "preset": where that study has no runs of an env, the preset. */
   baseline: string;
   baselineLabel: string;
   question: string;
 }
 
-/** The design studies the page reports, in order. */
+/** The design studies the page reports, in order (scripts/studies.ts defines them). */
 export const DESIGN_VARIANTS: DesignVariant[] = [
   {
     study: "design-whole",
     label: "whole episodes",
-    baseline: "preset",
-    baselineLabel: "vine preset",
+    baseline: "design-vine",
+    baselineLabel: "vine branches",
     question:
-      "Do the vine presets' 32-step branches from visited states beat whole episodes from fresh cloned resets?",
+      "Do vine groups (32-step branches from states visited in the previous update) beat groups of whole episodes, each from one fresh cloned reset?",
   },
   {
     study: "design-independent",
@@ -43,13 +44,13 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     baseline: "design-whole",
     baselineLabel: "cloned start",
     question:
-      "Does a group sharing one cloned start state beat a group of unrelated episodes (each member its own reset, as in “Learning Without Critics?”)? Both run whole episodes; on Acrobot, MountainCar and MountainCarContinuous the presets already do, so the cloned-start side is the preset there.",
+      "Does a group sharing one cloned start state beat a group of unrelated episodes (each member its own reset, as in “Learning Without Critics?”)? Both run whole episodes.",
   },
 ];
 
 /** GRPO scores per env, of the benchmark's preset runs and of each design study. */
 export interface DesignData {
-  /** By study name ("preset": the benchmark's GRPO runs; "ppo": its PPO runs), then env. */
+  /** By study name ("preset": the benchmark's GRPO runs; "ppo": its PPO runs; design studies), then env. */
   scores: Record<string, Record<string, number[]>>;
   /** The studies' commands, by name. */
   commands: Record<string, string>;
@@ -70,21 +71,22 @@ export async function loadDesigns(dir: string, bench: BenchData): Promise<Design
     }
   }
   const envs = new Set<string>();
-  for (const v of DESIGN_VARIANTS) {
-    const data = await loadBench(`${dir}/${v.study}`);
-    scores[v.study] = {};
+  const names = [...new Set(DESIGN_VARIANTS.flatMap((v) => [v.baseline, v.study]))];
+  for (const study of names) {
+    const data = await loadBench(`${dir}/${study}`);
+    scores[study] = {};
     for (const t of data.tasks) {
       const base = bench.tasks.find((b) => b.env === t.env && b.budget === t.budget);
       if (!base || base.grid.join() !== t.grid.join()) {
         throw new Error(
-          `${dir}/${v.study}: ${t.env} at ${t.budget} steps has no benchmark task on the same budget and grid`,
+          `${dir}/${study}: ${t.env} at ${t.budget} steps has no benchmark task on the same budget and grid`,
         );
       }
-      if (t.runs.grpo) scores[v.study][t.env] = t.runs.grpo.map((r) => r.score);
+      if (t.runs.grpo) scores[study][t.env] = t.runs.grpo.map((r) => r.score);
       envs.add(t.env);
     }
-    const spec = await Deno.readTextFile(`${dir}/${v.study}/study.json`).catch(() => undefined);
-    if (spec) commands[v.study] = JSON.parse(spec).command;
+    const spec = await Deno.readTextFile(`${dir}/${study}/study.json`).catch(() => undefined);
+    if (spec) commands[study] = JSON.parse(spec).command;
   }
   return {
     scores,
@@ -104,7 +106,7 @@ export function designStudiesMarkdown(d: DesignData): string {
   const out = [
     "## GRPO designs",
     "",
-    "Each design study changes one lever of the GRPO presets and reruns GRPO on the benchmark's seeds, budgets and evaluation grid (scripts/studies.ts; results in docs/designs/). P(A > B) is the probability that a run of A beats a run of B on the same task, with its 95 % bootstrap CI and the rule above. IQM: the interquartile mean of the runs' scores with its 95 % bootstrap CI.",
+    "Each design study sets one GRPO design explicitly over the presets and runs GRPO on the benchmark's seeds, budgets and evaluation grid (scripts/studies.ts; results in docs/designs/); each is compared with the design it changes one lever of. P(A > B) is the probability that a run of A beats a run of B on the same task, with its 95 % bootstrap CI and the rule above. IQM: the interquartile mean of the runs' scores with its 95 % bootstrap CI.",
     "",
   ];
   for (const v of DESIGN_VARIANTS) {
@@ -115,9 +117,9 @@ export function designStudiesMarkdown(d: DesignData): string {
       out.push(`No finished runs in docs/designs/${v.study}/ yet.`, "");
       continue;
     }
-    out.push(`Command: \`${d.commands[v.study] ?? `deno task study ${v.study}`}\``, "");
-    const baseOf = (e: string) =>
-      (v.baseline !== "preset" && d.scores[v.baseline]?.[e]) || d.scores.preset[e] || [];
+    const cmd = (x: string) => `\`${d.commands[x] ?? `deno task study ${x}`}\``;
+    out.push(`Commands: ${cmd(v.baseline)} and ${cmd(v.study)}.`, "");
+    const baseOf = (e: string) => d.scores[v.baseline]?.[e] ?? [];
     out.push(
       `| task | terminates | ${v.baselineLabel}: IQM | ${v.label}: IQM | P(${v.label} > ${v.baselineLabel}) | verdict | P(${v.label} > PPO) | verdict |`,
       "|---|---|---|---|---|---|---|---|",
