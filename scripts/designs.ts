@@ -111,7 +111,7 @@ export function designStudiesMarkdown(d: DesignData): string {
   ];
   for (const v of DESIGN_VARIANTS) {
     const mine = d.scores[v.study] ?? {};
-    const rows = d.envs.filter((e) => mine[e]?.length);
+    const rows = d.envs.filter((e) => mine[e]?.length && d.scores[v.baseline]?.[e]?.length);
     out.push(`### ${v.label} vs ${v.baselineLabel}`, "", v.question, "");
     if (!rows.length) {
       out.push(`No finished runs in docs/designs/${v.study}/ yet.`, "");
@@ -119,7 +119,7 @@ export function designStudiesMarkdown(d: DesignData): string {
     }
     const cmd = (x: string) => `\`${d.commands[x] ?? `deno task study ${x}`}\``;
     out.push(`Commands: ${cmd(v.baseline)} and ${cmd(v.study)}.`, "");
-    const baseOf = (e: string) => d.scores[v.baseline]?.[e] ?? [];
+    const baseOf = (e: string) => d.scores[v.baseline][e];
     out.push(
       `| task | terminates | ${v.baselineLabel}: IQM | ${v.label}: IQM | P(${v.label} > ${v.baselineLabel}) | verdict | P(${v.label} > PPO) | verdict |`,
       "|---|---|---|---|---|---|---|---|",
@@ -129,15 +129,12 @@ export function designStudiesMarkdown(d: DesignData): string {
       const [a, b, ppo] = [mine[e], baseOf(e), d.scores.ppo[e] ?? []];
       const dg = digits([...a, ...b]);
       const iq = (xs: number[]) =>
-        xs.length ? `${ci(taskSummary(xs, boot()).iqm, xs.length, dg)}, n = ${xs.length}` : "—";
-      const vsBase = b.length ? p([a], [b]) : undefined,
-        vsPpo = ppo.length ? p([a], [ppo]) : undefined;
+        `${ci(taskSummary(xs, boot()).iqm, xs.length, dg)}, n = ${xs.length}`;
+      const vsBase = p([a], [b]), vsPpo = ppo.length ? p([a], [ppo]) : undefined;
       out.push(
-        `| ${e} | ${termText(traitsOf(e))} | ${iq(b)} | ${iq(a)} | ${
-          vsBase ? ci(vsBase, 2, 2) : "—"
-        } | ${vsBase ? verdictOf(vsBase, v.label, v.baselineLabel) : "—"} | ${
-          vsPpo ? ci(vsPpo, 2, 2) : "—"
-        } | ${vsPpo ? verdictOf(vsPpo, v.label, "PPO") : "—"} |`,
+        `| ${e} | ${termText(traitsOf(e))} | ${iq(b)} | ${iq(a)} | ${ci(vsBase, 2, 2)} | ${
+          verdictOf(vsBase, v.label, v.baselineLabel)
+        } | ${vsPpo ? ci(vsPpo, 2, 2) : "—"} | ${vsPpo ? verdictOf(vsPpo, v.label, "PPO") : "—"} |`,
       );
     }
     out.push("");
@@ -147,9 +144,8 @@ export function designStudiesMarkdown(d: DesignData): string {
       ["early termination: no", (e) => traitsOf(e)?.termination === "none"],
     ];
     for (const [name, f] of pools) {
-      const es = rows.filter((e) => f(e) && baseOf(e).length);
-      if (es.length < 2 && name !== "all tasks") continue;
-      if (!es.length) continue;
+      const es = rows.filter(f);
+      if (es.length < (name === "all tasks" ? 1 : 2)) continue;
       const iv = p(es.map((e) => mine[e]), es.map(baseOf));
       out.push(
         `- ${name} (${es.join(", ")}): P(${v.label} > ${v.baselineLabel}) ${ci(iv, 2, 2)}, ${
