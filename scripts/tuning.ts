@@ -1,7 +1,8 @@
 /**
  * Tuning trials as tables, generated from their committed raw data and never typed. A tuning folder
  * holds `trials.json` (the env, seeds, budget and each trial's flags over the preset at the time) and
- * `runs/<trial>_s<seed>/eval.json` (the final deterministic evaluation of that run, scripts/train.ts).
+ * `trials/<trial>_s<seed>/eval.json` (the final deterministic evaluation of that run, scripts/train.ts;
+ * not `runs/`, which .gitignore keeps out of git).
  * `deno task report` writes `<folder>.md` beside it from {@link tuningMarkdown}.
  *
  * ```text
@@ -44,7 +45,7 @@ export async function loadTuning(
   for (const t of spec.trials) {
     const scores = [];
     for (const s of spec.seeds) {
-      const file = `${dir}/runs/${t.name}_s${s}/eval.json`;
+      const file = `${dir}/trials/${t.name}_s${s}/eval.json`;
       const e = JSON.parse(
         await Deno.readTextFile(file).catch(() => {
           throw new Error(`${file} is missing: trial ${t.name}, seed ${s}`);

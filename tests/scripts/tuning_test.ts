@@ -39,13 +39,13 @@ Deno.test("loadTuning: reads each run's final mean; a missing run is named", asy
     `${dir}/trials.json`,
     JSON.stringify({ ...spec, seeds: [1], trials: [spec.trials[0]] }),
   );
-  await Deno.mkdir(`${dir}/runs/base_s1`, { recursive: true });
-  await Deno.writeTextFile(`${dir}/runs/base_s1/eval.json`, JSON.stringify({ mean: -180.5 }));
+  await Deno.mkdir(`${dir}/trials/base_s1`, { recursive: true });
+  await Deno.writeTextFile(`${dir}/trials/base_s1/eval.json`, JSON.stringify({ mean: -180.5 }));
   const { trials } = await loadTuning(dir);
   match(String(trials[0].scores), /^-180\.5$/);
   await Deno.writeTextFile(
     `${dir}/trials.json`,
     JSON.stringify({ ...spec, seeds: [1, 2], trials: [spec.trials[0]] }),
   );
-  await rejects(loadTuning(dir), /runs\/base_s2\/eval\.json is missing: trial base, seed 2/);
+  await rejects(loadTuning(dir), /trials\/base_s2\/eval\.json is missing: trial base, seed 2/);
 });
