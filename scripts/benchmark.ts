@@ -213,12 +213,16 @@ export interface BenchStats {
 /** τ grid of the performance profile: 0 to 1.5 in steps of 0.05. */
 export const TAUS = Array.from({ length: 31 }, (_, i) => +(i * 0.05).toFixed(2));
 
+/** Decimals to print a task's scores with: 1 from |x| ≥ 100, 2 from 1, else 3. */
+export const digitsFor = (scores: readonly number[]) => {
+  const top = Math.max(...scores.map(Math.abs));
+  return top >= 100 ? 1 : top >= 1 ? 2 : 3;
+};
+
 /** Computes {@link BenchStats} from the data. */
 export function benchmarkStats(data: BenchData): BenchStats {
   const perTask = data.tasks.map((task) => {
-    const all = Object.values(task.runs).flat().map((r) => Math.abs(r.score));
-    const top = Math.max(...all);
-    const digits = top >= 100 ? 1 : top >= 1 ? 2 : 3;
+    const digits = digitsFor(Object.values(task.runs).flat().map((r) => r.score));
     const byAlgo: BenchStats["perTask"][number]["byAlgo"] = {};
     for (const algo of algos) {
       const runs = task.runs[algo];

@@ -15,7 +15,7 @@
  * @module
  */
 import { type Interval, probabilityOfImprovement, taskSummary } from "../lib/stats.ts";
-import { type BenchData, boot, ci, loadBench } from "./benchmark.ts";
+import { type BenchData, boot, ci, digitsFor, loadBench } from "./benchmark.ts";
 import { termText, traitsOf } from "./task_traits.ts";
 import { verdict } from "./verdict.ts";
 
@@ -124,10 +124,9 @@ export function designStudiesMarkdown(d: DesignData): string {
       `| task | terminates | ${v.baselineLabel}: IQM | ${v.label}: IQM | P(${v.label} > ${v.baselineLabel}) | verdict | P(${v.label} > PPO) | verdict |`,
       "|---|---|---|---|---|---|---|---|",
     );
-    const digits = (xs: number[]) => Math.max(...xs.map(Math.abs)) >= 100 ? 1 : 2;
     for (const e of rows) {
       const [a, b, ppo] = [mine[e], baseOf(e), d.scores.ppo[e] ?? []];
-      const dg = digits([...a, ...b]);
+      const dg = digitsFor([...a, ...b]);
       const iq = (xs: number[]) =>
         `${ci(taskSummary(xs, boot()).iqm, xs.length, dg)}, n = ${xs.length}`;
       const vsBase = p([a], [b]), vsPpo = ppo.length ? p([a], [ppo]) : undefined;

@@ -65,19 +65,20 @@ const classicBudget = {
 // vine's 4,096 steps; on the others the values their presets had when these studies ran (the
 // episode limit as the horizon; 8, 16 and 4 groups).
 // Independent: as whole, with each member its own reset.
-const vine = { horizon: 32, branchProb: 0.9, groups: 16, groupSize: 8, groupStart: "shared" };
+const group = (horizon: number, branchProb: number, groups: number): Partial<Config> => ({
+  horizon,
+  branchProb,
+  groups,
+  groupSize: 8,
+  groupStart: "shared",
+});
+const vine = group(32, 0.9, 16);
 const whole: Record<string, Partial<Config>> = {
-  "Pendulum-v1": { horizon: 200, branchProb: 0, groups: 2, groupSize: 8, groupStart: "shared" },
-  "CartPole-v1": { horizon: 500, branchProb: 0, groups: 2, groupSize: 8, groupStart: "shared" },
-  "Acrobot-v1": { horizon: 500, branchProb: 0, groups: 8, groupSize: 8, groupStart: "shared" },
-  "MountainCar-v0": { horizon: 200, branchProb: 0, groups: 16, groupSize: 8, groupStart: "shared" },
-  "MountainCarContinuous-v0": {
-    horizon: 999,
-    branchProb: 0,
-    groups: 4,
-    groupSize: 8,
-    groupStart: "shared",
-  },
+  "Pendulum-v1": group(200, 0, 2),
+  "CartPole-v1": group(500, 0, 2),
+  "Acrobot-v1": group(500, 0, 8),
+  "MountainCar-v0": group(200, 0, 16),
+  "MountainCarContinuous-v0": group(999, 0, 4),
 };
 const designStudy = (
   name: string,

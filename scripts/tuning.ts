@@ -13,7 +13,7 @@
  *
  * @module
  */
-import { iqm, mean } from "../lib/stats.ts";
+import { iqm, mean, sampleStd } from "../lib/stats.ts";
 
 /** trials.json. */
 export interface TuningSpec {
@@ -57,11 +57,6 @@ export async function loadTuning(
   }
   return { spec, trials };
 }
-
-const sampleStd = (x: number[]) => {
-  const m = mean(x);
-  return Math.sqrt(x.reduce((a, v) => a + (v - m) ** 2, 0) / (x.length - 1));
-};
 
 /** The page: per algorithm, every trial's mean ± sample std, IQM, worst seed and solved seeds. */
 export function tuningMarkdown(spec: TuningSpec, trials: TuningTrial[], source: string): string {
