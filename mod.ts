@@ -39,6 +39,7 @@
 
 import type { Config } from "./lib/config.ts";
 import { makeEnv } from "./envs/registry.ts";
+import { makeVectorEnv } from "./envs/worker_pool.ts";
 import { train as trainWith, type TrainOptions, type TrainResult } from "./lib/train.ts";
 
 // Engine: tensors, differentiable ops, gradient checking
@@ -125,7 +126,7 @@ export {
   TimeLimit,
   Wrapper,
 } from "./envs/wrappers.ts";
-export { VectorEnv, type VectorEnvLike } from "./lib/vector_env.ts";
+export { VectorEnv, type VectorEnvLike, type VectorSnapshot } from "./lib/vector_env.ts";
 export { makeVectorEnv } from "./envs/worker_pool.ts";
 
 // Training: train() and its config (the CLI's flags), one trainer per algorithm, evaluation
@@ -146,6 +147,7 @@ export {
   type RunInfo,
   type TrainOptions,
   type TrainResult,
+  type VectorEnvFactory,
 } from "./lib/train.ts";
 export { GrpoTrainer } from "./lib/grpo_trainer.ts";
 export { PpoTrainer } from "./lib/ppo_trainer.ts";
@@ -154,13 +156,18 @@ export { type EvalResult, evaluate, type EvaluateOptions } from "./lib/evaluate.
 
 /**
  * Trains with GRPO or PPO (lib/train.ts) on the registered env `config.env` (default Pendulum-v1),
- * or on the envs `options.env(rng, id)` makes: any object implementing {@link Env}.
+ * or on the envs `options.env(rng, id)` makes: any object implementing {@link Env}. With
+ * `envWorkers` > 0 the members of a registered env run in Web Workers ({@link makeVectorEnv}).
  */
 export function train(
   config: Partial<Config>,
   options: TrainOptions = {},
 ): Promise<TrainResult> {
-  return trainWith(config, { env: (rng, id) => makeEnv(id, { rng }), ...options });
+  return trainWith(config, {
+    env: (rng, id) => makeEnv(id, { rng }),
+    vectorEnv: (id, n, o) => makeVectorEnv(id, n, { ...o, backend: "workers" }),
+    ...options,
+  });
 }
 
 // Learning: advantages, losses, rollouts

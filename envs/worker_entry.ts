@@ -3,18 +3,19 @@
  * of members (global indices offset … offset + count − 1) with `makeEnv` and serves commands.
  *
  * Protocol: `init` (postMessage) → `ready` with the spaces; then `attach` (shared buffers; the
- * worker then blocks in an Atomics loop serving RESET / GROUP_LEADERS / GROUP_FOLLOWERS / STEP /
- * CLOSE).
+ * worker then blocks in an Atomics loop serving the commands of `Cmd`, until CLOSE).
  *
  * @module
  */
 /// <reference lib="deno.worker" />
 import { makeEnv, type MakeEnvOptions } from "./registry.ts";
 import type { Env } from "./types.ts";
+import { Rng, type RngState } from "../lib/rng.ts";
 import { type VectorBuffers, VectorEnv } from "../lib/vector_env.ts";
 import { Cmd, CTRL, type SharedLayout, sharedViews } from "./worker_pool.ts";
 
 let envs: Env[] = [];
+let rngs: Rng[] | undefined;
 let shard: VectorEnv | undefined;
 let offset = 0;
 let count = 0;
@@ -28,6 +29,8 @@ interface InitMsg {
   offset: number;
   count: number;
   autoreset: boolean;
+  /** This shard's members' reset generator seeds (absent: makeEnv's default generators). */
+  rngSeeds?: number[];
 }
 
 self.onmessage = async (e: MessageEvent) => {
@@ -44,7 +47,10 @@ async function init(m: InitMsg): Promise<void> {
   offset = m.offset;
   count = m.count;
   envs = [];
-  for (let i = 0; i < count; i++) envs.push(await makeEnv(m.id, m.options));
+  rngs = m.rngSeeds?.map((seed) => new Rng(seed));
+  for (let i = 0; i < count; i++) {
+    envs.push(await makeEnv(m.id, rngs ? { ...m.options, rng: rngs[i] } : m.options));
+  }
   stateSize = envs[0].getState().length;
   autoreset = m.autoreset;
   const { observationSpace, actionSpace } = envs[0];
@@ -69,7 +75,7 @@ function serve(layout: SharedLayout, w: number): void {
     episodeLength: slice(v.episodeLength, 1),
     stepped: slice(v.stepped, 1),
   };
-  shard = new VectorEnv(envs, { autoreset, buffers });
+  shard = new VectorEnv(envs, { autoreset, buffers, rngs });
   const sh = shard;
   const actions = slice(v.actions, d);
   const ctrl = v.ctrl;
@@ -105,6 +111,26 @@ function serve(layout: SharedLayout, w: number): void {
           { offset, obs: v.obs },
           (g) => v.states.slice(g * ss, (g + 1) * ss),
         );
+      } else if (cmd === Cmd.read || cmd === Cmd.write) {
+        const mine = (args.members ?? []).filter((g) => g >= offset && g < offset + count);
+        const local = mine.map((g) => g - offset), all = Array.from({ length: count }, (_, i) => i);
+        const state = (g: number) => v.states.subarray(g * ss, (g + 1) * ss);
+        const rng = (i: number) => v.rngs.subarray(4 * (offset + i), 4 * (offset + i) + 4);
+        if (cmd === Cmd.read) { // the listed members' states, and every member's generator and episode
+          sh.getStates(local).forEach((st, k) => state(mine[k]).set(st));
+          const snap = sh.snapshot();
+          all.forEach((i) => {
+            if (snap.rngs) rng(i).set(snap.rngs[i]);
+            v.episodes.set([snap.returns[i], snap.lengths[i]], 2 * (offset + i));
+          });
+        } else {
+          sh.setStates(local, mine.map(state));
+          sh.restore({
+            rngs: args.rngs ? all.map((i) => Array.from(rng(i)) as RngState) : undefined,
+            returns: args.returns ? all.map((i) => v.episodes[2 * (offset + i)]) : undefined,
+            lengths: args.lengths ? all.map((i) => v.episodes[2 * (offset + i) + 1]) : undefined,
+          });
+        }
       } else if (cmd === Cmd.close) sh.close();
     } catch (err) {
       const bytes = new TextEncoder().encode(err instanceof Error ? err.message : String(err));
@@ -125,7 +151,15 @@ function serve(layout: SharedLayout, w: number): void {
 function readArgs(
   bytes: Uint8Array,
   len: number,
-): { seed?: number; options?: Record<string, number>; groupSize: number } {
+): {
+  seed?: number;
+  options?: Record<string, number>;
+  groupSize: number;
+  members?: number[];
+  rngs?: boolean;
+  returns?: boolean;
+  lengths?: boolean;
+} {
   if (len === 0) return { groupSize: 1 };
   const copy = new Uint8Array(len);
   copy.set(bytes.subarray(0, len));

@@ -14,18 +14,29 @@
  */
 import { makeEnv, type MakeEnvOptions } from "./registry.ts";
 import { type Box, flatSize, type Space } from "../lib/env.ts";
+import { Rng, type RngState } from "../lib/rng.ts";
 import {
   checkActions,
   checkGroups,
+  checkSnapshot,
   type VectorBuffers,
   VectorEnv,
   type VectorEnvLike,
   type VectorResetOptions,
+  type VectorSnapshot,
   type VectorStepResult,
 } from "../lib/vector_env.ts";
 
-/** Commands written to the control array. */
-export const Cmd = { reset: 1, groupLeaders: 2, groupFollowers: 3, step: 4, close: 5 } as const;
+/** Commands written to the control array (read / write: member states, generators, episodes). */
+export const Cmd = {
+  reset: 1,
+  groupLeaders: 2,
+  groupFollowers: 3,
+  step: 4,
+  close: 5,
+  read: 6,
+  write: 7,
+} as const;
 
 /** Per-worker control words: [seq, cmd, done, status]; status 0 = ok, k > 0 = error of k − 1 bytes. */
 export const CTRL = { seq: 0, cmd: 1, done: 2, status: 3, stride: 4 } as const;
@@ -53,6 +64,8 @@ export interface SharedLayout {
     | "hasFinal"
     | "stepped"
     | "states"
+    | "rngs"
+    | "episodes"
     | "ctrl"
     | "args"
     | "argsLen"
@@ -91,6 +104,8 @@ function allocLayout(
       hasFinal: sab(n),
       stepped: sab(n),
       states: sab(8 * n * stateSize),
+      rngs: sab(16 * n),
+      episodes: sab(16 * n),
       ctrl: sab(4 * CTRL.stride * workers),
       args: sab(argsBytes),
       argsLen: sab(4),
@@ -114,6 +129,10 @@ export function sharedViews(l: SharedLayout) {
     hasFinal: new Uint8Array(sab.hasFinal, 0, n),
     stepped: new Uint8Array(sab.stepped, 0, n),
     states: new Float64Array(sab.states, 0, n * l.stateSize),
+    /** [N, 4] each member's reset generator state (snapshot, restore). */
+    rngs: new Uint32Array(sab.rngs, 0, 4 * n),
+    /** [N, 2] each member's running episode Σ r and length (snapshot, restore). */
+    episodes: new Float64Array(sab.episodes, 0, 2 * n),
     ctrl: new Int32Array(sab.ctrl),
     args: new Uint8Array(sab.args),
     argsLen: new Int32Array(sab.argsLen),
@@ -129,6 +148,8 @@ export interface WorkerVectorOptions {
   autoreset?: boolean;
   /** Passed to `makeEnv` in each worker; must be structured-cloneable (no `rng`). */
   envOptions?: MakeEnvOptions;
+  /** Member i draws its resets from its own generator seeded with `rngSeeds[i]` (in snapshots). */
+  rngSeeds?: number[];
   /** Give up waiting for a worker after this many ms (default 60000). */
   timeoutMs?: number;
   /** Polls of the shared control word before blocking in `Atomics.wait` (default 0: spinning measured slower on 2 cores). */
@@ -187,6 +208,9 @@ async function startWorkers(
       `${who}: envOptions.rng cannot cross to a worker; seed members with reset({ seed })`,
     );
   }
+  if (opts.rngSeeds && opts.rngSeeds.length !== n) {
+    throw new Error(`${who}: ${opts.rngSeeds.length} rngSeeds for ${n} members, expected one each`);
+  }
   const workers = Math.min(n, opts.workers ?? navigator.hardwareConcurrency ?? 2);
   if (!(Number.isInteger(workers) && workers > 0)) {
     throw new Error(`${who}: workers is ${opts.workers}, expected a positive integer`);
@@ -203,6 +227,7 @@ async function startWorkers(
         offset: parts[w][0],
         count: parts[w][1],
         autoreset: opts.autoreset ?? true,
+        rngSeeds: opts.rngSeeds?.slice(parts[w][0], parts[w][0] + parts[w][1]),
       })
     ));
     return { channels, ready: replies[0], parts };
@@ -226,6 +251,8 @@ export class WorkerVectorEnv implements VectorEnvLike {
   readonly autoreset: boolean;
   readonly workers: number;
   readonly buffers: VectorBuffers;
+  readonly stateSize: number;
+  #hasRngs: boolean;
   #channels: Channel[];
   #views: ReturnType<typeof sharedViews>;
   #layout: SharedLayout;
@@ -242,6 +269,8 @@ export class WorkerVectorEnv implements VectorEnvLike {
     this.#channels = init.channels;
     this.#layout = init.layout;
     this.numEnvs = init.layout.n;
+    this.stateSize = init.layout.stateSize;
+    this.#hasRngs = opts.rngSeeds !== undefined;
     this.workers = init.channels.length;
     [this.observationSpace, this.actionSpace] = init.spaces;
     this.autoreset = opts.autoreset ?? true;
@@ -318,6 +347,56 @@ export class WorkerVectorEnv implements VectorEnvLike {
     return this.buffers;
   }
 
+  getStates(members: readonly number[]): Float64Array[] {
+    this.#checkMembers("getStates", members);
+    this.#run(Cmd.read, { members });
+    const ss = this.stateSize, st = this.#views.states;
+    return members.map((i) => st.slice(i * ss, (i + 1) * ss));
+  }
+
+  setStates(members: readonly number[], states: readonly Float64Array[]): void {
+    this.#checkMembers("setStates", members);
+    if (states.length !== members.length) {
+      throw new Error(
+        `WorkerVectorEnv.setStates: ${states.length} states for ${members.length} members, expected one each`,
+      );
+    }
+    this.#write({}, members, states);
+  }
+
+  snapshot(): VectorSnapshot {
+    const rows = Array.from({ length: this.numEnvs }, (_, i) => i);
+    const states = this.getStates(rows), { rngs, episodes } = this.#views;
+    return {
+      states,
+      rngs: this.#hasRngs
+        ? rows.map((i) => Array.from(rngs.subarray(4 * i, 4 * i + 4)) as RngState)
+        : undefined,
+      returns: rows.map((i) => episodes[2 * i]),
+      lengths: rows.map((i) => episodes[2 * i + 1]),
+    };
+  }
+
+  restore(snap: Partial<VectorSnapshot>): void {
+    const all = Array.from({ length: this.numEnvs }, (_, i) => i);
+    this.#write(snap, snap.states ? all : [], snap.states ?? []);
+  }
+
+  /** Writes `snap`'s generators and episodes and the states of `members`; one round trip. */
+  #write(
+    snap: Partial<VectorSnapshot>,
+    members: readonly number[],
+    states: readonly Float64Array[],
+  ): void {
+    const parts = checkSnapshot("WorkerVectorEnv", this.numEnvs, snap, this.#hasRngs);
+    const v = this.#views, ss = this.stateSize;
+    members.forEach((i, k) => v.states.set(this.#stateOf(states[k]), i * ss));
+    snap.rngs?.forEach((r, i) => v.rngs.set(r, 4 * i));
+    snap.returns?.forEach((r, i) => v.episodes[2 * i] = r);
+    snap.lengths?.forEach((l, i) => v.episodes[2 * i + 1] = l);
+    this.#run(Cmd.write, { ...parts, members });
+  }
+
   /** Closes the members and terminates the workers. */
   close(): void {
     if (this.#closed) return;
@@ -336,6 +415,24 @@ export class WorkerVectorEnv implements VectorEnvLike {
       );
     }
     return seed ?? (this.#everReset ? undefined : 0);
+  }
+
+  #checkMembers(who: string, members: readonly number[]): void {
+    const bad = members.find((i) => !(Number.isInteger(i) && i >= 0 && i < this.numEnvs));
+    if (bad !== undefined) {
+      throw new Error(
+        `WorkerVectorEnv.${who}: member ${bad}, expected an integer in [0, ${this.numEnvs})`,
+      );
+    }
+  }
+
+  #stateOf(s: Float64Array): Float64Array {
+    if (s.length !== this.stateSize) {
+      throw new Error(
+        `WorkerVectorEnv: a state of length ${s.length}, expected ${this.stateSize} for ${this.id}`,
+      );
+    }
+    return s;
   }
 
   #started(): void {
@@ -462,7 +559,17 @@ export async function makeVectorEnv(
       "makeVectorEnv: envOptions.rng would be shared by all members; seed them with reset({ seed })",
     );
   }
+  if (options.rngSeeds && options.rngSeeds.length !== n) {
+    throw new Error(
+      `makeVectorEnv: ${options.rngSeeds.length} rngSeeds for ${n} members, expected one each`,
+    );
+  }
+  const rngs = options.rngSeeds?.map((seed) => new Rng(seed));
   const envs = [];
-  for (let i = 0; i < n; i++) envs.push(await makeEnv(id, options.envOptions));
-  return new VectorEnv(envs, { autoreset: options.autoreset });
+  for (let i = 0; i < n; i++) {
+    envs.push(
+      await makeEnv(id, rngs ? { ...options.envOptions, rng: rngs[i] } : options.envOptions),
+    );
+  }
+  return new VectorEnv(envs, { autoreset: options.autoreset, rngs });
 }

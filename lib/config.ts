@@ -78,6 +78,7 @@ export interface Config {
   evalEvery: number;
   evalEverySteps: number;
   threads: number;
+  envWorkers: number;
   backend: string;
   quiet: boolean;
 }
@@ -150,6 +151,8 @@ export const configHelp: Record<keyof Config, string> = {
   evalEverySteps:
     "evaluate on the env-step grid 0, D, 2D, …, total-steps (D: this; 0: only at the end), each point at the end of the first update reaching it, into results.json and charts/eval_return",
   threads: "threads sharing each large matmul (bit-identical results for any count)",
+  envWorkers:
+    "Web Workers stepping the env members (0: this thread; bit-identical results for any count); pays where an env step is costly, as MuJoCo's (docs/speed.md); not with --reward",
   backend:
     "matrix products: wasm (WebAssembly SIMD; falls back to ts with a notice where SIMD is missing) or ts (scalar TypeScript, the reference); their numbers differ in the last bits",
   quiet: "print nothing but errors (never saved: a resumed run prints unless given again)",
@@ -209,6 +212,7 @@ export const defaults: Config = {
   evalEvery: 0,
   evalEverySteps: 0,
   threads: 1,
+  envWorkers: 0,
   backend: "wasm",
   quiet: false,
 };
@@ -308,7 +312,8 @@ export const presets = {
   },
   // The `grpo-fast` flags (6 epochs, scripts/variants.ts) train 1M steps in 3:01 here (docs/speed.md).
   "HalfCheetah-v5": {
-    grpo: { totalSteps: 1_000_000, ...cheetahGrpo, threads: 2 },
+    // Rollouts on 2 env workers: the same numbers; 1.06–1.43× rollout steps/s here (docs/speed.md).
+    grpo: { totalSteps: 1_000_000, ...cheetahGrpo, threads: 2, envWorkers: 2 },
     // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
     // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
     // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo
@@ -732,7 +737,7 @@ const rules: Rule[] = [
   [["checkpointEvery", "threads"], integer(1), "a positive integer"],
   [["groupSize"], integer(2), "an integer ≥ 2 (a group needs two members to compare)"],
   [["evalEpisodes"], integer(0, 1024), "an integer in [0, 1024] (evaluation seeds: lib/seeds.ts)"],
-  [["evalEvery", "evalEverySteps"], integer(0), "a non-negative integer"],
+  [["evalEvery", "evalEverySteps", "envWorkers"], integer(0), "a non-negative integer"],
   [["lr", "clip", "klTarget"], (v) => Number.isFinite(v) && v > 0, "a finite number > 0"],
   [["gamma", "gaeLambda", "branchProb", "epsLow"], (v) => v >= 0 && v <= 1, "in [0, 1]"],
   [["epsHigh", "klCoef", "refCoef", "vfCoef"], (v) => Number.isFinite(v) && v >= 0, "finite, ≥ 0"],
@@ -777,6 +782,11 @@ export function validateConfig(cfg: Config): void {
   if (cfg.groupStart === "independent" && cfg.branchProb > 0) {
     throw new Error(
       `--branch-prob is ${cfg.branchProb}, expected 0 with --group-start independent (a branch clones one state into the whole group)`,
+    );
+  }
+  if (cfg.reward && cfg.envWorkers > 0) {
+    throw new Error(
+      `--env-workers is ${cfg.envWorkers}, expected 0 with --reward (its terms read each step's info, which workers do not send)`,
     );
   }
   layerSizes("hidden", cfg.hidden);

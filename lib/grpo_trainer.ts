@@ -175,9 +175,9 @@ export class GrpoTrainer implements Trainer {
   }
 
   restore(extra: Record<string, unknown>): void {
-    const { cfg, envs, S } = this.#ctx;
+    const { cfg, venv, S } = this.#ctx;
     const starts = extra.starts as ({ state: number[]; obs: number[] } | null)[] | undefined;
-    checkSavedStarts(starts, cfg.groups, envs[0].getState().length, S);
+    checkSavedStarts(starts, cfg.groups, venv.stateSize, S);
     this.starts = starts?.map((s) =>
       s ? { state: Float64Array.from(s.state), obs: Float32Array.from(s.obs) } : undefined
     );

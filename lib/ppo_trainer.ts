@@ -112,11 +112,12 @@ export class PpoTrainer implements Trainer {
   }
 
   state(): Record<string, unknown> {
+    const snap = this.#ctx.venv.snapshot();
     return {
-      envStates: this.#ctx.envs.map((e) => Array.from(e.getState())),
+      envStates: snap.states.map((s) => Array.from(s)),
       lastObs: Array.from(this.lastObs),
       discounted: Array.from(this.rewardScaler?.returns ?? new Float64Array(this.#ctx.N)),
-      episodes: this.#ctx.venv.episodeState,
+      episodes: { returns: snap.returns, lengths: snap.lengths },
     };
   }
 
@@ -127,9 +128,11 @@ export class PpoTrainer implements Trainer {
       discounted: number[];
       episodes?: { returns: number[]; lengths: number[] }; // absent before 2026-12-02: zeros
     };
-    if (episodes) this.#ctx.venv.episodeState = episodes;
+    this.#ctx.venv.restore({
+      ...episodes,
+      states: envStates?.map((s) => Float64Array.from(s)),
+    });
     this.rewardScaler?.returns.set(discounted);
-    envStates?.forEach((s, i) => this.#ctx.envs[i].setState(Float64Array.from(s)));
     if (lastObs) this.lastObs = Float32Array.from(lastObs);
   }
 }

@@ -17,7 +17,7 @@
  * @module
  */
 import { clipToSpace, type Info } from "./env.ts";
-import type { VectorEnv, VectorStepResult } from "./vector_env.ts";
+import type { VectorEnvLike, VectorStepResult } from "./vector_env.ts";
 import type { ComposedReward, Trajectory } from "./rewards.ts";
 import type { GaussianMlpPolicy, ValueMlp } from "./policy.ts";
 import type { Rng } from "./rng.ts";
@@ -168,7 +168,7 @@ export interface CollectGroupsOptions {
  * @param venv N members with `autoreset: false`
  */
 export function collectGroups(
-  venv: VectorEnv,
+  venv: VectorEnvLike,
   policy: Actor,
   opts: CollectGroupsOptions,
 ): GroupRollout {
@@ -178,16 +178,18 @@ export function collectGroups(
     throw new Error("collectGroups: independent members cannot branch from a shared start state");
   }
   if (venv.autoreset) throw new Error("collectGroups needs a VectorEnv with autoreset: false");
+  const infos = reward && infosOf(venv, "collectGroups");
   const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
   if (starts && starts.length * G !== N) {
     throw new Error(`collectGroups: ${starts.length} start states for ${N / G} groups of G = ${G}`);
   }
   let raw = (opts.independent ? venv.reset({ seed }) : venv.resetGroups(G, { seed })).obs;
-  for (let i = 0; i < N; i++) { // branch: clone the given state into every member of the group
-    const start = starts?.[Math.floor(i / G)];
-    if (!start) continue;
-    venv.envs[i].setState(start.state);
-    raw.set(start.obs, i * S);
+  const branched = Array.from({ length: N }, (_, i) => i).filter((i) =>
+    starts?.[Math.floor(i / G)]
+  );
+  if (branched.length) { // branch: clone the given state into every member of the group
+    venv.setStates(branched, branched.map((i) => starts![Math.floor(i / G)]!.state));
+    for (const i of branched) raw.set(starts![Math.floor(i / G)]!.obs, i * S);
   }
   const out: GroupRollout = {
     T,
@@ -207,13 +209,11 @@ export function collectGroups(
   const running = new Uint8Array(N).fill(1);
   const clipped = new Float32Array(N * D);
   for (let t = 0; t < T; t++) {
-    for (const slot of record) {
-      if (slot.t === t && running[slot.member]) {
-        out.visited.push({
-          state: venv.envs[slot.member].getState(),
-          obs: raw.slice(slot.member * S, (slot.member + 1) * S),
-        });
-      }
+    const due = record.filter((slot) => slot.t === t && running[slot.member]).map((s) => s.member);
+    if (due.length) {
+      venv.getStates(due).forEach((state, k) =>
+        out.visited.push({ state, obs: raw.slice(due[k] * S, (due[k] + 1) * S) })
+      );
     }
     const x = transformRunning(transform, raw, running, S);
     out.obs.set(x, t * N * S);
@@ -228,7 +228,7 @@ export function collectGroups(
     for (let i = 0; i < N; i++) {
       if (!running[i]) continue;
       out.rewards[t * N + i] = scorer
-        ? scorer.step(i, clipped, r, venv.infos[i], r.hasFinal[i] === 1 || t === T - 1)
+        ? scorer.step(i, clipped, r, infos![i], r.hasFinal[i] === 1 || t === T - 1)
         : r.rewards[i];
       if (r.hasFinal[i]) {
         running[i] = 0;
@@ -247,6 +247,16 @@ export function collectGroups(
   }
   if (scorer) out.rewardTerms = scorer.means();
   return steps < T ? trim(out, steps) : out;
+}
+
+/** The members' step infos that a composed reward reads; worker-backed envs do not send them. */
+function infosOf(venv: VectorEnvLike, who: string): readonly Info[] {
+  if (!venv.infos) {
+    throw new Error(
+      `${who}: a composed reward reads each step's info, which only an in-process VectorEnv keeps (use no env workers)`,
+    );
+  }
+  return venv.infos;
 }
 
 /**
@@ -308,7 +318,7 @@ export interface StepRollout {
  * @param firstObs the current raw observations [N, S] (from the previous rollout or a reset)
  */
 export function collectSteps(
-  venv: VectorEnv,
+  venv: VectorEnvLike,
   policy: Actor,
   critic: ValueMlp,
   firstObs: Float32Array,
@@ -318,6 +328,7 @@ export function collectSteps(
   if (reward?.hasOutcome) {
     throw new Error("PPO takes per-step reward terms only; outcome judges need GRPO");
   }
+  const infos = reward && infosOf(venv, "collectSteps");
   const N = venv.numEnvs, S = policy.obsSize, D = policy.actSize;
   const value = (x: Float32Array) =>
     noGrad(() => critic.forward(new Tensor(x, [x.length / S, S])).data);
@@ -349,7 +360,7 @@ export function collectSteps(
     const r = venv.step(clipToSpace(actions, venv.actionSpace, clipped));
     for (let i = 0; i < N; i++) {
       const k = t * N + i;
-      out.rewards[k] = scorer ? scorer.step(i, clipped, r, venv.infos[i], false) : r.rewards[i];
+      out.rewards[k] = scorer ? scorer.step(i, clipped, r, infos![i], false) : r.rewards[i];
       out.terminated[k] = r.terminated[i];
       out.dones[k] = r.hasFinal[i];
       if (r.hasFinal[i]) {

@@ -59,7 +59,7 @@ import type { Tensor } from "./tensor.ts";
 import { startThreads, stopThreads, threadCount } from "./threads.ts";
 import { backendCode, type BackendName, getBackend, setBackend, simdSupported } from "./backend.ts";
 import type { TrainContext, Trainer, UpdateResult } from "./trainer.ts";
-import { VectorEnv } from "./vector_env.ts";
+import { VectorEnv, type VectorEnvLike } from "./vector_env.ts";
 
 export { NonFiniteError } from "./trainer.ts";
 
@@ -68,6 +68,17 @@ export { NonFiniteError } from "./trainer.ts";
  * `env`, e.g. `(rng, id) => makeEnv(id, { rng })`.
  */
 export type EnvFactory = (rng: Rng, id: string) => Env | Promise<Env>;
+
+/**
+ * Makes the N members of env `id` stepped by `workers` Web Workers, for `--env-workers`; member i
+ * must draw its resets from a generator seeded `rngSeeds[i]`, which its snapshots carry (e.g.
+ * envs/worker_pool.ts's `makeVectorEnv`).
+ */
+export type VectorEnvFactory = (
+  id: string,
+  n: number,
+  opts: { autoreset: boolean; rngSeeds: number[]; workers: number },
+) => Promise<VectorEnvLike>;
 
 /** What the callbacks see of a run. */
 export interface RunInfo {
@@ -95,6 +106,8 @@ export interface RunInfo {
 export interface TrainOptions {
   /** Makes each member env (N of them, plus one per evaluation). Required. */
   env?: EnvFactory;
+  /** Makes the members when `envWorkers` > 0 (mod.ts's train() and the CLI pass one). */
+  vectorEnv?: VectorEnvFactory;
   /** Called once the run is set up (and its folder locked), before the first update. */
   onStart?: (run: RunInfo) => void | Promise<void>;
   /** Called after every update with its metrics row (the one written to metrics.csv). */
@@ -213,7 +226,6 @@ interface Setup {
   trainer: Trainer;
   critic?: ValueMlp;
   obsRms?: RunningMeanStd;
-  envRngs: Rng[];
   /** GRPO's π_ref (with --ref-coef) and its frozen normalizer (with --norm-obs). */
   reference?: Policy;
   refRms?: RunningMeanStd;
@@ -227,7 +239,7 @@ interface Setup {
  */
 async function setUp(
   cfg: Config,
-  factory: EnvFactory,
+  factories: { env: EnvFactory; vectorEnv?: VectorEnvFactory },
   log: (m: string) => void,
   cleanup: (() => void)[],
   resumed?: Checkpoint,
@@ -235,9 +247,7 @@ async function setUp(
   const isGrpo = cfg.algo === "grpo";
   const reward = cfg.reward ? composeRewards(parseRewardSpec(cfg.reward, cfg.env)) : undefined; // validated up front
   const N = isGrpo ? cfg.groups * cfg.groupSize : cfg.numEnvs;
-  const envRngs = Array.from({ length: N }, (_, i) => new Rng((cfg.seed * 7919 + i) >>> 0));
-  const envs = await Promise.all(envRngs.map((rng) => factory(rng, cfg.env)));
-  const venv = new VectorEnv(envs, { autoreset: !isGrpo });
+  const venv = await makeMembers(cfg, N, factories);
   cleanup.push(() => venv.close());
   const S = venv.observationSpace.shape[0], D = flatSize(venv.actionSpace); // Discrete: 1 (the index)
   const initRng = new Rng(cfg.seed);
@@ -284,7 +294,6 @@ async function setUp(
   const ctx: TrainContext = {
     cfg,
     venv,
-    envs,
     policy,
     params,
     optimizer,
@@ -299,7 +308,31 @@ async function setUp(
   const trainer = isGrpo
     ? new GrpoTrainer(ctx, { reference, refRms })
     : new PpoTrainer(ctx, critic!);
-  return { ctx, trainer, critic, obsRms, envRngs, reference, refRms };
+  return { ctx, trainer, critic, obsRms, reference, refRms };
+}
+
+/**
+ * The N members, each drawing its resets from its own generator seeded seed·7919 + i: in this
+ * thread, or in `cfg.envWorkers` Web Workers (the same numbers, bit for bit).
+ */
+async function makeMembers(
+  cfg: Config,
+  N: number,
+  factories: { env: EnvFactory; vectorEnv?: VectorEnvFactory },
+): Promise<VectorEnvLike> {
+  const autoreset = cfg.algo !== "grpo";
+  const rngSeeds = Array.from({ length: N }, (_, i) => (cfg.seed * 7919 + i) >>> 0);
+  if (cfg.envWorkers > 0) {
+    if (!factories.vectorEnv) {
+      throw new Error(
+        `train: --env-workers ${cfg.envWorkers} needs options.vectorEnv (mod.ts's train() has one)`,
+      );
+    }
+    return await factories.vectorEnv(cfg.env, N, { autoreset, rngSeeds, workers: cfg.envWorkers });
+  }
+  const rngs = rngSeeds.map((seed) => new Rng(seed));
+  const envs = await Promise.all(rngs.map((rng) => factories.env(rng, cfg.env)));
+  return new VectorEnv(envs, { autoreset, rngs });
 }
 
 /** Everything a checkpoint holds. */
@@ -326,7 +359,7 @@ function checkpointOf(
       act: ctx.rng.act.state(),
       batch: ctx.rng.batch.state(),
       start: ctx.rng.start.state(),
-      ...Object.fromEntries(s.envRngs.map((r, i) => [`env${i}`, r.state()])),
+      ...Object.fromEntries(ctx.venv.snapshot().rngs!.map((r, i) => [`env${i}`, r])),
     },
     extra: {
       ...trainer.state(),
@@ -358,7 +391,7 @@ function restore(s: Setup, resumed: Checkpoint): { step: number; update: number;
   ctx.rng.act.setState(resumed.rng.act);
   ctx.rng.batch.setState(resumed.rng.batch);
   ctx.rng.start.setState(resumed.rng.start);
-  s.envRngs.forEach((r, i) => r.setState(resumed.rng[`env${i}`]));
+  ctx.venv.restore({ rngs: Array.from({ length: ctx.N }, (_, i) => resumed.rng[`env${i}`]) });
   const norms = resumed.normalizers as Record<string, RunningMeanStdStats>;
   if (s.obsRms) s.obsRms.setStats(norms.obs);
   if (trainer.rewardScaler) trainer.rewardScaler.rms.setStats(norms.ret);
@@ -395,7 +428,13 @@ async function run(
   if (cfg.out && !("Deno" in globalThis)) {
     throw new Error(`train: out "${cfg.out}" needs a file system (Deno); leave it empty here`);
   }
-  const s = await setUp(cfg, opts.env, (m) => log(m, "info"), cleanup, resumed);
+  const s = await setUp(
+    cfg,
+    { env: opts.env, vectorEnv: opts.vectorEnv },
+    (m) => log(m, "info"),
+    cleanup,
+    resumed,
+  );
   const { ctx, trainer } = s;
   const { policy, optimizer } = ctx;
   // The budget counts the env steps actually taken (GRPO members that end early take fewer). The lr

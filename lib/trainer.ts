@@ -9,7 +9,6 @@
  */
 import { forEachMinibatch } from "./batch.ts";
 import type { Config } from "./config.ts";
-import type { Env } from "./env.ts";
 import { type Adam, clipGradNorm } from "./optim.ts";
 import type { Policy } from "./policies.ts";
 import type { ComposedReward } from "./rewards.ts";
@@ -17,14 +16,13 @@ import type { Rng } from "./rng.ts";
 import type { RewardScaler } from "./running_stats.ts";
 import type { EpisodeStats, ObsTransform } from "./rollout.ts";
 import type { Tensor } from "./tensor.ts";
-import type { VectorEnv } from "./vector_env.ts";
+import type { VectorEnvLike } from "./vector_env.ts";
 
 /** The pieces of a run that a trainer reads and updates. */
 export interface TrainContext {
   cfg: Config;
-  /** The N members, stepped in lockstep (GRPO: no autoreset). */
-  venv: VectorEnv;
-  envs: Env[];
+  /** The N members, stepped in lockstep (GRPO: no autoreset), in this thread or in workers. */
+  venv: VectorEnvLike;
   policy: Policy;
   /** Every trained parameter: the policy's, then the critic's (PPO). */
   params: Tensor[];

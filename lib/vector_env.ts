@@ -23,6 +23,7 @@
  * @module
  */
 import { type Box, type Env, flatSize, type Info, type Space } from "./env.ts";
+import type { Rng, RngState } from "./rng.ts";
 
 /** The batched outputs; N envs, S = obs size. Views valid until the next call. */
 export interface VectorBuffers {
@@ -57,6 +58,17 @@ export interface VectorResetOptions {
   options?: Record<string, number>;
 }
 
+/**
+ * Every member's exact state, for a checkpoint: its simulator state (`Env.getState`), its reset
+ * generator (when the members were built with their own) and its running episode's Σ r and length.
+ */
+export interface VectorSnapshot {
+  states: Float64Array[];
+  rngs?: RngState[];
+  returns: number[];
+  lengths: number[];
+}
+
 /** The interface shared by the in-process {@link VectorEnv} and the worker-backed one. */
 export interface VectorEnvLike {
   readonly id: string;
@@ -68,6 +80,10 @@ export interface VectorEnvLike {
   readonly autoreset: boolean;
   /** The output buffers every call returns (overwritten by the next call). */
   readonly buffers: VectorBuffers;
+  /** Length of one member's `Env.getState()`. */
+  readonly stateSize: number;
+  /** [N] each member's `info` from its last step; in-process only (workers do not send them). */
+  readonly infos?: readonly Info[];
   /** Resets all members; returns `{ obs }` with obs [N, S]. */
   reset(opts?: VectorResetOptions): { obs: Float32Array };
   /**
@@ -79,6 +95,17 @@ export interface VectorEnvLike {
   resetGroups(groupSize: number, opts?: VectorResetOptions): { obs: Float32Array };
   /** Steps every member with `actions` [N, D] (row-major); see the module doc for autoreset. */
   step(actions: Float32Array): VectorStepResult;
+  /** The listed members' simulator states (copies), in one call. */
+  getStates(members: readonly number[]): Float64Array[];
+  /**
+   * Sets the listed members' simulator states (`Env.setState`): the continuation is then that of
+   * the state's. Their obs rows in `buffers` are left as they are.
+   */
+  setStates(members: readonly number[], states: readonly Float64Array[]): void;
+  /** Every member's {@link VectorSnapshot}. */
+  snapshot(): VectorSnapshot;
+  /** Restores the parts of a {@link VectorSnapshot} given (after a reset, which zeroes the episodes). */
+  restore(snapshot: Partial<VectorSnapshot>): void;
   close(): void;
 }
 
@@ -103,6 +130,8 @@ export interface VectorEnvOptions {
   autoreset?: boolean;
   /** Output buffers to write into (default: freshly allocated); used by worker shards. */
   buffers?: VectorBuffers;
+  /** Member i's reset generator (the one its env draws from), for {@link VectorEnv.snapshot}. */
+  rngs?: Rng[];
 }
 
 /** Throws unless `actions` is [N, D] and finite for every member still running. */
@@ -151,8 +180,10 @@ export class VectorEnv implements VectorEnvLike {
   readonly autoreset: boolean;
   readonly envs: Env[];
   readonly buffers: VectorBuffers;
-  /** [N] each member's `info` from its last step (in-process only; stopped members keep theirs). */
+  readonly stateSize: number;
+  /** [N] each member's `info` from its last step (stopped members keep theirs). */
   readonly infos: Info[];
+  #rngs: Rng[] | undefined;
   #s: number;
   #d: number;
   #running: Uint8Array;
@@ -187,6 +218,13 @@ export class VectorEnv implements VectorEnvLike {
         } and ${n}`,
       );
     }
+    if (options.rngs && options.rngs.length !== n) {
+      throw new Error(
+        `VectorEnv: got ${options.rngs.length} rngs for ${n} envs, expected one each`,
+      );
+    }
+    this.#rngs = options.rngs;
+    this.stateSize = envs[0].getState().length;
     this.infos = Array.from({ length: n }, () => ({}));
     this.#running = new Uint8Array(n);
     this.#ret = new Float64Array(n);
@@ -329,14 +367,49 @@ export class VectorEnv implements VectorEnvLike {
     for (const e of this.envs) e.close();
   }
 
-  /** Each member's running episode return and length so far, for a checkpoint. */
-  get episodeState(): { returns: number[]; lengths: number[] } {
-    return { returns: Array.from(this.#ret), lengths: Array.from(this.#len) };
+  /** See {@link VectorEnvLike.getStates}. */
+  getStates(members: readonly number[]): Float64Array[] {
+    this.#check("getStates");
+    return members.map((i) => this.envs[this.#member("getStates", i)].getState());
   }
 
-  /** Restores {@link episodeState} (after a reset, which zeroes it). */
-  set episodeState(s: { returns: number[]; lengths: number[] }) {
-    this.#ret.set(s.returns), this.#len.set(s.lengths);
+  /** See {@link VectorEnvLike.setStates}. */
+  setStates(members: readonly number[], states: readonly Float64Array[]): void {
+    this.#check("setStates");
+    if (states.length !== members.length) {
+      throw new Error(
+        `VectorEnv.setStates: ${states.length} states for ${members.length} members, expected one each`,
+      );
+    }
+    members.forEach((i, k) => this.envs[this.#member("setStates", i)].setState(states[k]));
+  }
+
+  /** See {@link VectorEnvLike.snapshot}. */
+  snapshot(): VectorSnapshot {
+    this.#check("snapshot");
+    return {
+      states: this.envs.map((e) => e.getState()),
+      rngs: this.#rngs?.map((r) => r.state()),
+      returns: Array.from(this.#ret),
+      lengths: Array.from(this.#len),
+    };
+  }
+
+  /** See {@link VectorEnvLike.restore}. */
+  restore(snap: Partial<VectorSnapshot>): void {
+    this.#check("restore");
+    checkSnapshot("VectorEnv", this.numEnvs, snap, this.#rngs !== undefined);
+    snap.states?.forEach((s, i) => this.envs[i].setState(s));
+    snap.rngs?.forEach((r, i) => this.#rngs![i].setState(r));
+    if (snap.returns) this.#ret.set(snap.returns);
+    if (snap.lengths) this.#len.set(snap.lengths);
+  }
+
+  #member(who: string, i: number): number {
+    if (!(Number.isInteger(i) && i >= 0 && i < this.numEnvs)) {
+      throw new Error(`VectorEnv.${who}: member ${i}, expected an integer in [0, ${this.numEnvs})`);
+    }
+    return i;
   }
 
   #seedFor(seed: number | undefined): number | undefined {
@@ -368,6 +441,30 @@ export class VectorEnv implements VectorEnvLike {
   #check(what: string): void {
     if (this.#closed) throw new Error(`VectorEnv.${what}: the vector env is closed`);
   }
+}
+
+/**
+ * Throws unless each part of `snap` given holds one entry per member (and `rngs` only where the
+ * members have generators); returns which parts are given.
+ */
+export function checkSnapshot(
+  who: string,
+  n: number,
+  snap: Partial<VectorSnapshot>,
+  hasRngs: boolean,
+): Record<"states" | "rngs" | "returns" | "lengths", boolean> {
+  const keys = ["states", "rngs", "returns", "lengths"] as const;
+  const bad = keys.find((k) => snap[k] && snap[k].length !== n);
+  if (bad) {
+    throw new Error(`${who}.restore: ${bad} has ${snap[bad]!.length} entries, expected ${n}`);
+  }
+  if (snap.rngs && !hasRngs) {
+    throw new Error(`${who}.restore: rngs given, but the members have none (no rngs / rngSeeds)`);
+  }
+  return Object.fromEntries(keys.map((k) => [k, snap[k] !== undefined])) as Record<
+    typeof keys[number],
+    boolean
+  >;
 }
 
 /** Throws unless G is a positive integer dividing N. */

@@ -1,10 +1,10 @@
 /**
  * Runs a benchmark study (scripts/studies.ts, or `--spec FILE.json`): every env × algorithm × seed
- * as a `scripts/train.ts` subprocess with `--threads 1`, `--jobs` at a time, each evaluated on the
- * study's env-step grid into its results.json. Resumable: a run whose results.json is complete for
- * this spec is skipped, an interrupted one resumes from its checkpoint, so a study can take several
- * sittings. SIGINT / SIGTERM stop every run at its next update boundary with a checkpoint written;
- * rerun the same command to continue.
+ * as a `scripts/train.ts` subprocess with `--threads 1 --env-workers 0` (one core per job), `--jobs`
+ * at a time, each evaluated on the study's env-step grid into its results.json. Resumable: a run
+ * whose results.json is complete for this spec is skipped, an interrupted one resumes from its
+ * checkpoint, so a study can take several sittings. SIGINT / SIGTERM stop every run at its next
+ * update boundary with a checkpoint written; rerun the same command to continue.
  *
  *   deno task study classic --jobs 2                       # runs/study/classic/<env>_<algo>_s<seed>/
  *   deno task study classic --status                       # done / partial / missing, nothing run
@@ -67,6 +67,7 @@ export function planStudy(
           evalEpisodes: s.evalEpisodes,
           evalEvery: 0, // the grid only: no update-count evaluations
           threads: 1,
+          envWorkers: 0, // one core per job: a study runs jobs side by side
           ...s.overrides[env]?.[algo],
         };
         validateConfig(configFor(fields)); // a bad field fails here, before anything runs
@@ -134,7 +135,7 @@ export async function runStudy(
       const status = await runStatus(run);
       if (status === "done") continue;
       const args = status === "partial"
-        ? ["--resume", run.dir, "--threads=1"]
+        ? ["--resume", run.dir, "--threads=1", "--env-workers=0"]
         : [...run.flags, "--out", run.dir, "--overwrite"]; // none, stale, or killed before a checkpoint
       const name = run.dir.split("/").at(-1)!;
       log(

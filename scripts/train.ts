@@ -14,6 +14,7 @@
  */
 import { cpus } from "node:os";
 import { makeEnv } from "../envs/registry.ts";
+import { makeVectorEnv } from "../envs/worker_pool.ts";
 import { Progress } from "../lib/progress.ts";
 import { freeRunDir, listenForStop, StoppedError, type StopRequest } from "../lib/run_folder.ts";
 import type { Tensor } from "../lib/tensor.ts";
@@ -55,6 +56,7 @@ export async function main(argv: string[] = []): Promise<TrainResult> {
   try {
     const run = await train(out ? { ...flags, out } : flags, {
       env: (rng, id) => makeEnv(id, { rng }),
+      vectorEnv: (id, n, o) => makeVectorEnv(id, n, { ...o, backend: "workers" }),
       signal: controller.signal,
       session: { commit: gitCommit(), machine: machine() },
       log: (m, level) => level === "warn" ? console.error(`train: ${m}`) : log(m),

@@ -215,6 +215,71 @@ Deno.test("WorkerVectorEnv: bit-for-bit the same numbers as VectorEnv (autoreset
   throws(() => w2.step(new Float32Array(4)), /closed/);
 });
 
+/** A snapshot as plain arrays, to compare. */
+const plain = (s: ReturnType<VectorEnvLike["snapshot"]>) =>
+  JSON.stringify({ ...s, states: s.states.map((x) => Array.from(x)) });
+
+Deno.test("member states and snapshots: workers match VectorEnv, and a restore replays exactly", async () => {
+  const envOptions = { maxEpisodeSteps: 9 };
+  const seeds = [11, 12, 13, 14, 15, 16, 17];
+  const workers = await makeVectorEnv("Pendulum-v1", 7, {
+    backend: "workers",
+    workers: 2,
+    envOptions,
+    rngSeeds: seeds,
+  });
+  const inline = await makeVectorEnv("Pendulum-v1", 7, {
+    backend: "inline",
+    envOptions,
+    rngSeeds: seeds,
+  });
+  const rng = new Rng(4);
+  const acts = Array.from({ length: 30 }, () => new Float32Array(7).map(() => rng.uniform(-2, 2)));
+  const live = (r: VectorEnvLike["buffers"]) =>
+    // what is valid after a step: no stale final rows
+    JSON.stringify(
+      [r.obs, r.rewards, r.truncated, r.terminated].map((a) => Array.from(a)).concat(
+        Array.from(r.hasFinal.keys()).filter((i) => r.hasFinal[i]).map((i) => [
+          ...row(r.finalObs, i),
+          r.episodeReturn[i],
+          r.episodeLength[i],
+        ]),
+      ),
+    );
+  const run = (v: VectorEnvLike, from: number, to: number) =>
+    acts.slice(from, to).map((a) => live(v.step(a)));
+  try {
+    for (const v of [workers, inline]) v.reset({ seed: 3 }), run(v, 0, 4);
+    const snap = workers.snapshot();
+    strictEqual(plain(snap), plain(inline.snapshot()));
+    strictEqual(snap.returns.filter((r) => r !== 0).length, 7); // mid-episode: 4 steps in
+    deepStrictEqual(workers.getStates([6, 0, 3]), inline.getStates([6, 0, 3]));
+    const first = run(workers, 4, 20); // crosses autoresets: they draw from each member's generator
+    deepStrictEqual(run(inline, 4, 20), first);
+    for (const v of [workers, inline]) {
+      v.restore(snap);
+      deepStrictEqual(run(v, 4, 20), first); // states, generators and episode sums all restored
+    }
+    const zero = workers.getStates([0])[0]; // cloned states continue alike under one action
+    for (const v of [workers, inline]) v.setStates([1, 5], [zero, zero]);
+    const r = workers.step(new Float32Array(7).fill(0.5));
+    for (const i of [1, 5]) deepStrictEqual(row(r.obs, i), row(r.obs, 0), `member ${i}`);
+    strictEqual(snapshot(inline, inline.step(new Float32Array(7).fill(0.5))), snapshot(workers));
+    for (const v of [workers, inline]) {
+      throws(() => v.getStates([7]), /getStates: member 7, expected an integer in \[0, 7\)/);
+      throws(() => v.setStates([1], []), /setStates: 0 states for 1 members/);
+      throws(() => v.restore({ returns: [1] }), /restore: returns has 1 entries, expected 7/);
+    }
+    throws(() => workers.setStates([1], [new Float64Array(1)]), /a state of length 1, expected 3/);
+    const bare = new VectorEnv(pendulums(2));
+    throws(() => bare.restore({ rngs: [[1, 2, 3, 4], [1, 2, 3, 4]] }), /the members have none/);
+    strictEqual(bare.snapshot().rngs, undefined);
+  } finally {
+    workers.close();
+    inline.close();
+  }
+});
+
 Deno.test("makeVectorEnv: backends, auto choice and option errors", async () => {
   const auto = await makeVectorEnv("Pendulum-v1", 4);
   ok(auto instanceof VectorEnv); // Pendulum: inline measured faster (bench/envs.ts)

@@ -14,9 +14,11 @@ import {
 } from "../../lib/config.ts";
 import { makePolicy } from "../../lib/policies.ts";
 import { Rng } from "../../lib/rng.ts";
-import { train } from "../../lib/train.ts";
+import { train, type VectorEnvFactory } from "../../lib/train.ts";
+import { makeVectorEnv } from "../../envs/worker_pool.ts";
 
 const factory = (rng: Rng, id: string) => makeEnv(id, { rng });
+const members: VectorEnvFactory = (id, n, o) => makeVectorEnv(id, n, { ...o, backend: "workers" });
 
 Deno.test("presets: every env id has a GRPO and a PPO preset that validates and builds", async () => {
   for (const id of envIds) {
@@ -75,7 +77,11 @@ Deno.test("presets: every other env takes one shrunken update with each preset",
   for (const env of envIds.filter((id) => !["CartPole-v1", "InvertedPendulum-v5"].includes(id))) {
     for (const algo of algos) {
       const rows: Record<string, number>[] = [];
-      await train({ env, algo, ...tiny }, { env: factory, onUpdate: (row) => void rows.push(row) });
+      await train({ env, algo, ...tiny }, {
+        env: factory,
+        vectorEnv: members, // presets with --env-workers
+        onUpdate: (row) => void rows.push(row),
+      });
       strictEqual(rows.length, 1, `${env} ${algo}`);
       ok(
         Number.isFinite(rows[0]["losses/policy_loss"]),

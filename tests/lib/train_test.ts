@@ -141,7 +141,7 @@ Deno.test("a checkpoint records an action space with infinite bounds by its shap
   await Deno.remove(dir, { recursive: true });
 });
 
-Deno.test("a stop: an aborted signal runs no update; a stop in the final update still evaluates", async () => {
+Deno.test("a stop: an aborted signal runs no update; a stop in the final update still evaluates; env workers need a factory", async () => {
   const before = new AbortController();
   before.abort();
   const none = await train({ ...grpo, totalSteps: 640 }, { env, signal: before.signal });
@@ -153,6 +153,10 @@ Deno.test("a stop: an aborted signal runs no update; a stop in the final update 
     onUpdate: () => late.abort(),
   });
   ok(!done.stopped && done.update === 1 && done.eval !== undefined);
+  await rejects(
+    train({ ...grpo, totalSteps: 640, envWorkers: 2 }, { env }),
+    /--env-workers 2 needs options\.vectorEnv/,
+  );
 });
 
 Deno.test("train() restores the caller's backend, keeps the caller's thread pool, and reuses the last periodic eval", async () => {

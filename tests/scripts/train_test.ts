@@ -68,6 +68,32 @@ Deno.test("resume is exact: 2 runs of 1k steps with a resume equal one 2k run, b
   }
 });
 
+Deno.test("--env-workers: the numbers of one thread, and a resume across the two is exact (HalfCheetah GRPO with branches, PPO)", async () => {
+  const cheetah = [...tiny, "--env", "HalfCheetah-v5", "--threads", "1"];
+  const runs = [ // [args, env workers before the resume, after it]
+    [[...cheetah, "--groups", "2", "--group-size", "2", "--horizon", "20"], "2", "0"], // 80 steps per update
+    [[...cheetah, "--algo", "ppo", "--num-envs", "2", "--rollout-steps", "40"], "0", "2"],
+  ] as const;
+  for (const [args, before, after] of runs) {
+    const straight = tempDir(), split = tempDir();
+    await main([...args, "--total-steps", "400", "--out", straight]);
+    await main([...args, "--total-steps", "160", "--env-workers", before, "--out", split]);
+    await main(["--resume", split, "--total-steps", "400", "--env-workers", after, "--quiet"]);
+    const [a, b] = [
+      await loadCheckpoint(checkpointPath(split)),
+      await loadCheckpoint(checkpointPath(straight)),
+    ];
+    deepStrictEqual(a.params, b.params);
+    deepStrictEqual(a.rng, b.rng);
+    deepStrictEqual({ ...a.extra, trainSeconds: 0 }, { ...b.extra, trainSeconds: 0 });
+    deepStrictEqual(untimed(readMetrics(split)), untimed(readMetrics(straight)));
+  }
+  await rejects(
+    main([...tiny, "--reward", "swing:1", "--env-workers", "2", "--out", tempDir()]),
+    /--env-workers is 2, expected 0 with --reward/,
+  );
+});
+
 Deno.test("a non-finite loss stops the run naming the step and term, and keeps the last good checkpoint", async () => {
   const dir = tempDir();
   await main([...grpo, "--total-steps", "200", "--out", dir]);
