@@ -18,7 +18,6 @@ self.onmessage = async ({ data }) => {
         self.postMessage({
           type: "update",
           row,
-          totalUpdates: info.totalUpdates,
           params: info.policy.parameters().map((p) => p.data.slice()),
         }),
     });
