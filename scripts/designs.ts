@@ -46,6 +46,14 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     question:
       "Does a group sharing one cloned start state beat a group of unrelated episodes (each member its own reset, as in “Learning Without Critics?”)? Both run whole episodes.",
   },
+  {
+    study: "design-mujoco-independent",
+    label: "unrelated whole episodes",
+    baseline: "preset",
+    baselineLabel: "the preset's vine",
+    question:
+      "On MuJoCo tasks with termination, do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat the preset's vine groups (128-step branches from visited states, outcome advantages), and do they match PPO?",
+  },
 ];
 
 /** GRPO scores per env, of the benchmark's preset runs and of each design study. */
@@ -71,7 +79,8 @@ export async function loadDesigns(dir: string, bench: BenchData): Promise<Design
     }
   }
   const envs = new Set<string>();
-  const names = [...new Set(DESIGN_VARIANTS.flatMap((v) => [v.baseline, v.study]))];
+  const names = [...new Set(DESIGN_VARIANTS.flatMap((v) => [v.baseline, v.study]))]
+    .filter((n) => !(n in scores)); // "preset" and "ppo": the benchmark's runs, read above
   for (const study of names) {
     const data = await loadBench(`${dir}/${study}`);
     scores[study] = {};
@@ -117,7 +126,10 @@ export function designStudiesMarkdown(d: DesignData): string {
       out.push(`No finished runs in docs/designs/${v.study}/ yet.`, "");
       continue;
     }
-    const cmd = (x: string) => `\`${d.commands[x] ?? `deno task study ${x}`}\``;
+    const cmd = (x: string) =>
+      x === "preset"
+        ? "the benchmark's GRPO runs"
+        : `\`${d.commands[x] ?? `deno task study ${x}`}\``;
     out.push(`Commands: ${cmd(v.baseline)} and ${cmd(v.study)}.`, "");
     const baseOf = (e: string) => d.scores[v.baseline][e];
     out.push(

@@ -85,13 +85,13 @@ const designStudy = (
   description: string,
   envs: string[],
   grpo: (env: string) => Partial<Config>,
+  size: Pick<StudySpec, "seeds" | "budget"> = { seeds: 10, budget: classicBudget },
 ): StudySpec => ({
   name,
   description,
   envs,
   algos: ["grpo"],
-  seeds: 10,
-  budget: classicBudget,
+  ...size,
   overrides: Object.fromEntries(envs.map((e) => [e, { grpo: grpo(e) }])),
 });
 
@@ -125,6 +125,15 @@ export const studies: Record<string, StudySpec> = {
     "GRPO on whole episodes whose group members start from independent resets (unrelated episodes)",
     classicEnvs,
     (e) => ({ ...whole[e], groupStart: "independent" }),
+  ),
+  // MuJoCo tasks with termination: "Learning Without Critics?"'s groups (unrelated whole episodes,
+  // scored by their return) against the presets' vine groups; the mujoco study's seeds, budget, grid.
+  "design-mujoco-independent": designStudy(
+    "design-mujoco-independent",
+    "GRPO on whole episodes (horizon 1000, 8 groups of 8) from independent resets, outcome advantages",
+    ["Walker2d-v5"],
+    () => ({ ...group(1000, 0, 8), groupStart: "independent", advMode: "outcome" }),
+    { seeds: 5, budget: { "Walker2d-v5": 1_000_000 } },
   ),
   mujoco: {
     name: "mujoco",

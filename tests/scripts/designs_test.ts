@@ -9,6 +9,7 @@ const data = (): DesignData => ({
     "design-vine": { "Pendulum-v1": [1, 2, 3] },
     "design-whole": { "Pendulum-v1": [2, 3, 4], "Acrobot-v1": [-100, -90, -80] },
     "design-independent": { "Pendulum-v1": [0, 0, 0], "Acrobot-v1": [-85, -84, -83] },
+    "design-mujoco-independent": { "Acrobot-v1": [-95, -75, -65] },
   },
   commands: { "design-whole": "deno task study design-whole" },
   envs: ["Pendulum-v1", "Acrobot-v1"],
@@ -57,7 +58,15 @@ Deno.test("designStudiesMarkdown: the baseline is the baseline study's runs; poo
     part,
     /- against PPO, all tasks \(Pendulum-v1, Acrobot-v1\): P\(independent starts > PPO\) 0\.00 \[0\.00, 0\.00\], \*\*PPO better\*\*; the presets on the same tasks: P\(GRPO > PPO\) 0\.00 \[/,
   );
-  ok(!md.includes("No finished runs"), "both studies have runs");
+  ok(!md.includes("No finished runs"), "every study has runs");
+  // a study against the benchmark's preset runs: Acrobot [-95, -75, -65] vs [-100, -90, -80]:
+  // wins 1 + 3 + 3 = 7 of 9; against PPO [-70, -60, -50]: wins 1 (−65 > −70) of 9 = 0.11
+  const mj = row(md, "unrelated whole episodes", "Acrobot-v1")!;
+  match(mj, /\| 0\.78 \[.*\| 0\.11 \[/);
+  match(
+    section(md, "unrelated whole episodes"),
+    /Commands: the benchmark's GRPO runs and `deno task study design-mujoco-independent`/,
+  );
   match(
     designStudiesMarkdown({ ...data(), scores: { preset: {}, ppo: {} } }),
     /No finished runs in docs\/designs\/design-whole\//,
