@@ -116,13 +116,15 @@ function serve(layout: SharedLayout, w: number): void {
         const local = mine.map((g) => g - offset), all = Array.from({ length: count }, (_, i) => i);
         const state = (g: number) => v.states.subarray(g * ss, (g + 1) * ss);
         const rng = (i: number) => v.rngs.subarray(4 * (offset + i), 4 * (offset + i) + 4);
-        if (cmd === Cmd.read) { // the listed members' states, and every member's generator and episode
+        if (cmd === Cmd.read) { // the listed members' states (a snapshot: and generators, episodes)
           sh.getStates(local).forEach((st, k) => state(mine[k]).set(st));
-          const snap = sh.snapshot();
-          all.forEach((i) => {
-            if (snap.rngs) rng(i).set(snap.rngs[i]);
-            v.episodes.set([snap.returns[i], snap.lengths[i]], 2 * (offset + i));
-          });
+          const snap = args.snapshot ? sh.snapshot() : undefined;
+          if (snap) {
+            all.forEach((i) => {
+              if (snap.rngs) rng(i).set(snap.rngs[i]);
+              v.episodes.set([snap.returns[i], snap.lengths[i]], 2 * (offset + i));
+            });
+          }
         } else {
           sh.setStates(local, mine.map(state));
           sh.restore({
@@ -156,6 +158,7 @@ function readArgs(
   options?: Record<string, number>;
   groupSize: number;
   members?: number[];
+  snapshot?: boolean;
   rngs?: boolean;
   returns?: boolean;
   lengths?: boolean;

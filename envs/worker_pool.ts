@@ -366,7 +366,9 @@ export class WorkerVectorEnv implements VectorEnvLike {
 
   snapshot(): VectorSnapshot {
     const rows = Array.from({ length: this.numEnvs }, (_, i) => i);
-    const states = this.getStates(rows), { rngs, episodes } = this.#views;
+    this.#run(Cmd.read, { members: rows, snapshot: true });
+    const { states: st, rngs, episodes } = this.#views, ss = this.stateSize;
+    const states = rows.map((i) => st.slice(i * ss, (i + 1) * ss));
     return {
       states,
       rngs: this.#hasRngs
