@@ -367,10 +367,9 @@ export class WorkerVectorEnv implements VectorEnvLike {
   snapshot(): VectorSnapshot {
     const rows = Array.from({ length: this.numEnvs }, (_, i) => i);
     this.#run(Cmd.read, { members: rows, snapshot: true });
-    const { states: st, rngs, episodes } = this.#views, ss = this.stateSize;
-    const states = rows.map((i) => st.slice(i * ss, (i + 1) * ss));
+    const { states, rngs, episodes } = this.#views, ss = this.stateSize;
     return {
-      states,
+      states: rows.map((i) => states.slice(i * ss, (i + 1) * ss)),
       rngs: this.#hasRngs
         ? rows.map((i) => Array.from(rngs.subarray(4 * i, 4 * i + 4)) as RngState)
         : undefined,
