@@ -54,6 +54,14 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     question:
       "On MuJoCo tasks with termination, do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat the preset's vine groups (128-step branches from visited states, outcome advantages), and do they match PPO?",
   },
+  {
+    study: "design-mujoco-independent",
+    label: "unrelated episodes",
+    baseline: "design-mujoco-whole",
+    baselineLabel: "cloned start",
+    question:
+      "The same on MuJoCo: whole episodes with outcome advantages, each member its own reset, against each group from one cloned reset.",
+  },
 ];
 
 /** GRPO scores per env, of the benchmark's preset runs and of each design study. */

@@ -127,7 +127,15 @@ export const studies: Record<string, StudySpec> = {
     (e) => ({ ...whole[e], groupStart: "independent" }),
   ),
   // MuJoCo tasks with termination: "Learning Without Critics?"'s groups (unrelated whole episodes,
-  // scored by their return) against the presets' vine groups; the mujoco study's seeds, budget, grid.
+  // scored by their return) against the presets' vine groups and against whole episodes from one
+  // cloned reset per group; the mujoco study's seeds, budget and grid.
+  "design-mujoco-whole": designStudy(
+    "design-mujoco-whole",
+    "GRPO on whole episodes (horizon 1000, 8 groups of 8), each group from one fresh cloned reset, outcome advantages",
+    ["Walker2d-v5"],
+    () => ({ ...group(1000, 0, 8), advMode: "outcome" }),
+    { seeds: 5, budget: { "Walker2d-v5": 1_000_000 } },
+  ),
   "design-mujoco-independent": designStudy(
     "design-mujoco-independent",
     "GRPO on whole episodes (horizon 1000, 8 groups of 8) from independent resets, outcome advantages",

@@ -9,6 +9,7 @@ const data = (): DesignData => ({
     "design-vine": { "Pendulum-v1": [1, 2, 3] },
     "design-whole": { "Pendulum-v1": [2, 3, 4], "Acrobot-v1": [-100, -90, -80] },
     "design-independent": { "Pendulum-v1": [0, 0, 0], "Acrobot-v1": [-85, -84, -83] },
+    "design-mujoco-whole": { "Acrobot-v1": [-75, -75, -75] },
     "design-mujoco-independent": { "Acrobot-v1": [-95, -75, -65] },
   },
   commands: { "design-whole": "deno task study design-whole" },
@@ -67,6 +68,9 @@ Deno.test("designStudiesMarkdown: the baseline is the baseline study's runs; poo
     section(md, "unrelated whole episodes"),
     /Commands: the benchmark's GRPO runs and `deno task study design-mujoco-independent`/,
   );
+  // against the cloned-start study [-75, -75, -75]: −95 loses its 3 pairs, −75 ties 3, −65 wins 3:
+  // (3 + 3/2)/9 = 0.50
+  match(row(md, "unrelated episodes", "Acrobot-v1")!, /\| 0\.50 \[/);
   match(
     designStudiesMarkdown({ ...data(), scores: { preset: {}, ppo: {} } }),
     /No finished runs in docs\/designs\/design-whole\//,
