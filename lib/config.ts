@@ -152,7 +152,7 @@ export const configHelp: Record<keyof Config, string> = {
     "evaluate on the env-step grid 0, D, 2D, …, total-steps (D: this; 0: only at the end), each point at the end of the first update reaching it, into results.json and charts/eval_return",
   threads: "threads sharing each large matmul (bit-identical results for any count)",
   envWorkers:
-    "Web Workers stepping the env members (0: this thread; bit-identical results for any count); pays where an env step is costly, as MuJoCo's (docs/speed.md); not with --reward",
+    "Web Workers stepping the env members (0: this thread; bit-identical results for any count); pays for many members of a costly env, as GRPO's 64 on MuJoCo, not for PPO's 1–8 (docs/speed.md); not with --reward",
   backend:
     "matrix products: wasm (WebAssembly SIMD; falls back to ts with a notice where SIMD is missing) or ts (scalar TypeScript, the reference); their numbers differ in the last bits",
   quiet: "print nothing but errors (never saved: a resumed run prints unless given again)",
