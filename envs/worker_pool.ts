@@ -18,6 +18,7 @@ import { Rng, type RngState } from "../lib/rng.ts";
 import {
   checkActions,
   checkGroups,
+  checkMembers,
   checkSnapshot,
   type VectorBuffers,
   VectorEnv,
@@ -348,19 +349,14 @@ export class WorkerVectorEnv implements VectorEnvLike {
   }
 
   getStates(members: readonly number[]): Float64Array[] {
-    this.#checkMembers("getStates", members);
+    checkMembers("WorkerVectorEnv.getStates", this.numEnvs, members);
     this.#run(Cmd.read, { members });
     const ss = this.stateSize, st = this.#views.states;
     return members.map((i) => st.slice(i * ss, (i + 1) * ss));
   }
 
   setStates(members: readonly number[], states: readonly Float64Array[]): void {
-    this.#checkMembers("setStates", members);
-    if (states.length !== members.length) {
-      throw new Error(
-        `WorkerVectorEnv.setStates: ${states.length} states for ${members.length} members, expected one each`,
-      );
-    }
+    checkMembers("WorkerVectorEnv.setStates", this.numEnvs, members, states);
     this.#write({}, members, states);
   }
 
@@ -416,15 +412,6 @@ export class WorkerVectorEnv implements VectorEnvLike {
       );
     }
     return seed ?? (this.#everReset ? undefined : 0);
-  }
-
-  #checkMembers(who: string, members: readonly number[]): void {
-    const bad = members.find((i) => !(Number.isInteger(i) && i >= 0 && i < this.numEnvs));
-    if (bad !== undefined) {
-      throw new Error(
-        `WorkerVectorEnv.${who}: member ${bad}, expected an integer in [0, ${this.numEnvs})`,
-      );
-    }
   }
 
   #stateOf(s: Float64Array): Float64Array {

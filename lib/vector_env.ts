@@ -370,18 +370,15 @@ export class VectorEnv implements VectorEnvLike {
   /** See {@link VectorEnvLike.getStates}. */
   getStates(members: readonly number[]): Float64Array[] {
     this.#check("getStates");
-    return members.map((i) => this.envs[this.#member("getStates", i)].getState());
+    checkMembers("VectorEnv.getStates", this.numEnvs, members);
+    return members.map((i) => this.envs[i].getState());
   }
 
   /** See {@link VectorEnvLike.setStates}. */
   setStates(members: readonly number[], states: readonly Float64Array[]): void {
     this.#check("setStates");
-    if (states.length !== members.length) {
-      throw new Error(
-        `VectorEnv.setStates: ${states.length} states for ${members.length} members, expected one each`,
-      );
-    }
-    members.forEach((i, k) => this.envs[this.#member("setStates", i)].setState(states[k]));
+    checkMembers("VectorEnv.setStates", this.numEnvs, members, states);
+    members.forEach((i, k) => this.envs[i].setState(states[k]));
   }
 
   /** See {@link VectorEnvLike.snapshot}. */
@@ -403,13 +400,6 @@ export class VectorEnv implements VectorEnvLike {
     snap.rngs?.forEach((r, i) => this.#rngs![i].setState(r));
     if (snap.returns) this.#ret.set(snap.returns);
     if (snap.lengths) this.#len.set(snap.lengths);
-  }
-
-  #member(who: string, i: number): number {
-    if (!(Number.isInteger(i) && i >= 0 && i < this.numEnvs)) {
-      throw new Error(`VectorEnv.${who}: member ${i}, expected an integer in [0, ${this.numEnvs})`);
-    }
-    return i;
   }
 
   #seedFor(seed: number | undefined): number | undefined {
@@ -440,6 +430,22 @@ export class VectorEnv implements VectorEnvLike {
 
   #check(what: string): void {
     if (this.#closed) throw new Error(`VectorEnv.${what}: the vector env is closed`);
+  }
+}
+
+/** Throws unless every member is an index in [0, N) and, when given, there is one state each. */
+export function checkMembers(
+  who: string,
+  n: number,
+  members: readonly number[],
+  states?: readonly Float64Array[],
+): void {
+  const bad = members.find((i) => !(Number.isInteger(i) && i >= 0 && i < n));
+  if (bad !== undefined) throw new Error(`${who}: member ${bad}, expected an integer in [0, ${n})`);
+  if (states && states.length !== members.length) {
+    throw new Error(
+      `${who}: ${states.length} states for ${members.length} members, expected one each`,
+    );
   }
 }
 
