@@ -547,11 +547,6 @@ export async function makeVectorEnv(
       "makeVectorEnv: envOptions.rng would be shared by all members; seed them with reset({ seed })",
     );
   }
-  if (options.rngSeeds && options.rngSeeds.length !== n) {
-    throw new Error(
-      `makeVectorEnv: ${options.rngSeeds.length} rngSeeds for ${n} members, expected one each`,
-    );
-  }
   const rngs = options.rngSeeds?.map((seed) => new Rng(seed));
   const envs = [];
   for (let i = 0; i < n; i++) {
