@@ -20,6 +20,7 @@ import { gae } from "./returns.ts";
 import { collectSteps } from "./rollout.ts";
 import { RewardScaler } from "./running_stats.ts";
 import { Tensor } from "./tensor.ts";
+import type { VectorSnapshot } from "./vector_env.ts";
 import { optimizeEpochs, type TrainContext, type Trainer, type UpdateResult } from "./trainer.ts";
 
 /** PPO with a GAE critic; see the module doc. */
@@ -111,8 +112,7 @@ export class PpoTrainer implements Trainer {
     return { head, tail, stats, B, steps: B, episodes: ro.episodes, t1, t2 };
   }
 
-  state(): Record<string, unknown> {
-    const snap = this.#ctx.venv.snapshot();
+  state(snap: VectorSnapshot): Record<string, unknown> {
     return {
       envStates: snap.states.map((s) => Array.from(s)),
       lastObs: Array.from(this.lastObs),

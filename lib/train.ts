@@ -341,6 +341,7 @@ function checkpointOf(
   at: { step: number; update: number; trainSeconds: number },
 ): Parameters<typeof saveRunCheckpoint>[1] {
   const { ctx, trainer } = s;
+  const snap = ctx.venv.snapshot(); // one round trip on the worker backend
   return {
     step: at.step,
     update: at.update,
@@ -359,10 +360,10 @@ function checkpointOf(
       act: ctx.rng.act.state(),
       batch: ctx.rng.batch.state(),
       start: ctx.rng.start.state(),
-      ...Object.fromEntries(ctx.venv.snapshot().rngs!.map((r, i) => [`env${i}`, r])),
+      ...Object.fromEntries(snap.rngs!.map((r, i) => [`env${i}`, r])),
     },
     extra: {
-      ...trainer.state(),
+      ...trainer.state(snap),
       spaces: {
         observation: ctx.venv.observationSpace.shape,
         action: spaceShape(ctx.venv.actionSpace),

@@ -16,7 +16,7 @@ import type { Rng } from "./rng.ts";
 import type { RewardScaler } from "./running_stats.ts";
 import type { EpisodeStats, ObsTransform } from "./rollout.ts";
 import type { Tensor } from "./tensor.ts";
-import type { VectorEnvLike } from "./vector_env.ts";
+import type { VectorEnvLike, VectorSnapshot } from "./vector_env.ts";
 
 /** The pieces of a run that a trainer reads and updates. */
 export interface TrainContext {
@@ -80,8 +80,8 @@ export interface Trainer {
   readonly rewardScaler?: RewardScaler;
   /** Collect → advantages → epochs; `at` names the update for error messages. */
   update(at: { update: number; step: number }): UpdateResult;
-  /** The checkpoint's `extra` (without trainSeconds). */
-  state(): Record<string, unknown>;
+  /** The checkpoint's `extra` (without trainSeconds), given the env members' snapshot. */
+  state(snap: VectorSnapshot): Record<string, unknown>;
   /** Restores {@link Trainer.state} from a checkpoint's `extra`. */
   restore(extra: Record<string, unknown>): void;
 }
