@@ -80,6 +80,8 @@ const whole: Record<string, Partial<Config>> = {
   "MountainCar-v0": group(200, 0, 16),
   "MountainCarContinuous-v0": group(999, 0, 4),
 };
+const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5"];
+const mujocoDesignBudget = Object.fromEntries(mujocoDesignEnvs.map((e) => [e, 1_000_000]));
 const designStudy = (
   name: string,
   description: string,
@@ -126,22 +128,22 @@ export const studies: Record<string, StudySpec> = {
     classicEnvs,
     (e) => ({ ...whole[e], groupStart: "independent" }),
   ),
-  // MuJoCo tasks with termination: "Learning Without Critics?"'s groups (unrelated whole episodes,
-  // scored by their return) against the presets' vine groups and against whole episodes from one
-  // cloned reset per group; the mujoco study's seeds, budget and grid.
+  // MuJoCo, with termination (Walker2d) and without (HalfCheetah): "Learning Without Critics?"'s
+  // groups (unrelated whole episodes, scored by their return) against the presets' vine groups and
+  // against whole episodes from one cloned reset per group; the mujoco study's seeds, budget and grid.
   "design-mujoco-whole": designStudy(
     "design-mujoco-whole",
     "GRPO on whole episodes (horizon 1000, 8 groups of 8), each group from one fresh cloned reset, outcome advantages",
-    ["Walker2d-v5"],
+    mujocoDesignEnvs,
     () => ({ ...group(1000, 0, 8), advMode: "outcome" }),
-    { seeds: 5, budget: { "Walker2d-v5": 1_000_000 } },
+    { seeds: 5, budget: mujocoDesignBudget },
   ),
   "design-mujoco-independent": designStudy(
     "design-mujoco-independent",
     "GRPO on whole episodes (horizon 1000, 8 groups of 8) from independent resets, outcome advantages",
-    ["Walker2d-v5"],
+    mujocoDesignEnvs,
     () => ({ ...group(1000, 0, 8), groupStart: "independent", advMode: "outcome" }),
-    { seeds: 5, budget: { "Walker2d-v5": 1_000_000 } },
+    { seeds: 5, budget: mujocoDesignBudget },
   ),
   mujoco: {
     name: "mujoco",
