@@ -454,6 +454,8 @@ export const presets = {
       stateIndependentStd: true,
       normObs: true,
       scaleRewards: "none",
+      // Best of 2 equal-budget trials per algorithm (docs/tuning/mountaincarcontinuous.md).
+      lr: 3e-3,
     },
   },
   "InvertedPendulum-v5": {

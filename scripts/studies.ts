@@ -78,7 +78,7 @@ const whole: Record<string, Partial<Config>> = {
   "CartPole-v1": group(500, 0, 2),
   "Acrobot-v1": group(500, 0, 8),
   "MountainCar-v0": group(200, 0, 16),
-  "MountainCarContinuous-v0": group(999, 0, 4),
+  "MountainCarContinuous-v0": { ...group(999, 0, 4), lr: 1e-3 }, // the preset's lr when they ran
 };
 const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5"];
 const mujocoDesignBudget = Object.fromEntries(mujocoDesignEnvs.map((e) => [e, 1_000_000]));
