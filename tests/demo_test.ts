@@ -58,9 +58,12 @@ Deno.test({
     });
     deepStrictEqual(run.errors, []);
     ok(["training", "done"].includes(run.status), `status ${run.status}`);
-    ok(run.evals.at(-1)![1] >= -400 && run.seconds < LIMIT_S, JSON.stringify(run));
-    deepStrictEqual(run.evals.map(([s]) => s), DENO_EVALS.map(([s]) => s));
-    run.evals.forEach(([, v], i) => { // the same numbers, to the last few bits (docs/demo.md)
+    // The page trains on past −400 and the poll runs every 500 ms, so on a quiet machine it may
+    // show a later evaluation too: compare up to the first one at −400 or above.
+    const evals = run.evals.slice(0, run.evals.findIndex(([, v]) => v >= -400) + 1);
+    ok(evals.length > 0 && run.seconds < LIMIT_S, JSON.stringify(run));
+    deepStrictEqual(evals.map(([s]) => s), DENO_EVALS.map(([s]) => s));
+    evals.forEach(([, v], i) => { // the same numbers, to the last few bits (docs/demo.md)
       ok(Math.abs(v - DENO_EVALS[i][1]) <= 1e-9 * Math.abs(v), `${v} vs ${DENO_EVALS[i][1]}`);
     });
     // HalfCheetah-v5 (MuJoCo WebAssembly) steps in the page exactly as in Deno
