@@ -145,6 +145,16 @@ export const studies: Record<string, StudySpec> = {
     () => ({ ...group(1000, 0, 8), groupStart: "independent", advMode: "outcome" }),
     { seeds: 5, budget: mujocoDesignBudget },
   ),
+  // The whole-episode design takes 16 updates of 32 × 10 gradient steps in 1M steps, the vine preset
+  // 244 of 32 × 10: 500 minibatches of 128 rows (the vine's size) give it the vine's gradient steps
+  // per env step, so that the horizon is the only lever left between the two.
+  "design-mujoco-whole-steps": designStudy(
+    "design-mujoco-whole-steps",
+    "GRPO on whole episodes as design-mujoco-whole, in 500 minibatches of 128 rows: the vine preset's gradient steps per env step",
+    ["HalfCheetah-v5"],
+    () => ({ ...group(1000, 0, 8), advMode: "outcome", minibatches: 500 }),
+    { seeds: 5, budget: { "HalfCheetah-v5": 1_000_000 } },
+  ),
   mujoco: {
     name: "mujoco",
     description:
