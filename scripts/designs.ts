@@ -62,6 +62,22 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     question:
       "The same on MuJoCo: whole episodes with outcome advantages, each member its own reset, against each group from one cloned reset.",
   },
+  {
+    study: "design-mujoco-whole-steps",
+    label: "whole episodes, vine's gradient steps",
+    baseline: "design-mujoco-whole",
+    baselineLabel: "whole episodes",
+    question:
+      "Does the whole-episode design fail on HalfCheetah for want of gradient steps (16 updates of 320 in 1M steps)? The same design in 128-row minibatches takes the vine preset's gradient steps per env step.",
+  },
+  {
+    study: "design-mujoco-whole-steps",
+    label: "whole episodes, vine's gradient steps",
+    baseline: "preset",
+    baselineLabel: "the preset's vine",
+    question:
+      "With gradient steps equal, do whole episodes from a cloned reset match the preset's 64-step vine branches? The horizon (and with it the update count) is the lever left.",
+  },
 ];
 
 /** GRPO scores per env, of the benchmark's preset runs and of each design study. */

@@ -11,6 +11,7 @@ const data = (): DesignData => ({
     "design-independent": { "Pendulum-v1": [0, 0, 0], "Acrobot-v1": [-85, -84, -83] },
     "design-mujoco-whole": { "Acrobot-v1": [-75, -75, -75] },
     "design-mujoco-independent": { "Acrobot-v1": [-95, -75, -65] },
+    "design-mujoco-whole-steps": { "Acrobot-v1": [-80, -70, -60] },
   },
   commands: { "design-whole": "deno task study design-whole" },
   envs: ["Pendulum-v1", "Acrobot-v1"],
@@ -71,6 +72,13 @@ Deno.test("designStudiesMarkdown: the baseline is the baseline study's runs; poo
   // against the cloned-start study [-75, -75, -75]: −95 loses its 3 pairs, −75 ties 3, −65 wins 3:
   // (3 + 3/2)/9 = 0.50
   match(row(md, "unrelated episodes", "Acrobot-v1")!, /\| 0\.50 \[/);
+  // the gradient-steps study [-80, -70, -60] against whole [-75, -75, -75]: 0 + 3 + 3 of 9 = 0.67;
+  // against the preset [-100, -90, -80]: 2.5 (a tie with −80) + 3 + 3 of 9 = 0.94
+  match(row(md, "whole episodes, vine's gradient steps vs whole", "Acrobot-v1")!, /\| 0\.67 \[/);
+  match(
+    row(md, "whole episodes, vine's gradient steps vs the preset", "Acrobot-v1")!,
+    /\| 0\.94 \[/,
+  );
   match(
     designStudiesMarkdown({ ...data(), scores: { preset: {}, ppo: {} } }),
     /No finished runs in docs\/designs\/design-whole\//,
