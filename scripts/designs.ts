@@ -63,6 +63,22 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
       "The same on MuJoCo: whole episodes with outcome advantages, each member its own reset, against each group from one cloned reset.",
   },
   {
+    study: "design-g16",
+    label: "groups of 16",
+    baseline: "preset",
+    baselineLabel: "the preset's groups of 8",
+    question:
+      "The group-size lever on Pendulum and classic control: does a larger group (16 members, half as many groups, the same env steps per update) beat the presets' 8?",
+  },
+  {
+    study: "design-g4",
+    label: "groups of 4",
+    baseline: "preset",
+    baselineLabel: "the preset's groups of 8",
+    question:
+      "The same lever the other way: does a smaller group (4 members, twice as many groups) beat the presets' 8?",
+  },
+  {
     study: "design-mujoco-whole-steps",
     label: "whole episodes, vine's gradient steps",
     baseline: "design-mujoco-whole",

@@ -80,6 +80,13 @@ const whole: Record<string, Partial<Config>> = {
   "MountainCar-v0": group(200, 0, 16),
   "MountainCarContinuous-v0": { ...group(999, 0, 4), lr: 1e-3 }, // the preset's lr when they ran
 };
+const presetGroups: Record<string, number> = {
+  "Pendulum-v1": 16,
+  "CartPole-v1": 4,
+  "Acrobot-v1": 8,
+  "MountainCar-v0": 16,
+  "MountainCarContinuous-v0": 4,
+};
 const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5"];
 const mujocoDesignBudget = Object.fromEntries(mujocoDesignEnvs.map((e) => [e, 1_000_000]));
 const designStudy = (
@@ -144,6 +151,21 @@ export const studies: Record<string, StudySpec> = {
     mujocoDesignEnvs,
     () => ({ ...group(1000, 0, 8), groupStart: "independent", advMode: "outcome" }),
     { seeds: 5, budget: mujocoDesignBudget },
+  ),
+  // The group-size lever: G = 16 or 4 instead of the presets' 8, with half or twice their groups
+  // (16, 4, 8, 16, 4 when these studies ran), so that an update takes the same env steps; all else
+  // is the preset.
+  "design-g16": designStudy(
+    "design-g16",
+    "GRPO presets with groups of 16 instead of 8 and half as many groups (the same env steps per update)",
+    classicEnvs,
+    (e) => ({ groupSize: 16, groups: presetGroups[e] / 2 }),
+  ),
+  "design-g4": designStudy(
+    "design-g4",
+    "GRPO presets with groups of 4 instead of 8 and twice as many groups (the same env steps per update)",
+    classicEnvs,
+    (e) => ({ groupSize: 4, groups: presetGroups[e] * 2 }),
   ),
   // The whole-episode design takes 16 updates of 32 × 10 gradient steps in 1M steps, the vine preset
   // 244 of 32 × 10: 500 minibatches of 128 rows (the vine's size) give it the vine's gradient steps

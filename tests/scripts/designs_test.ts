@@ -12,6 +12,8 @@ const data = (): DesignData => ({
     "design-mujoco-whole": { "Acrobot-v1": [-75, -75, -75] },
     "design-mujoco-independent": { "Acrobot-v1": [-95, -75, -65] },
     "design-mujoco-whole-steps": { "Acrobot-v1": [-80, -70, -60] },
+    "design-g16": { "Pendulum-v1": [0, 2, 5] },
+    "design-g4": { "Acrobot-v1": [-110, -105, -101] },
   },
   commands: { "design-whole": "deno task study design-whole" },
   envs: ["Pendulum-v1", "Acrobot-v1"],
@@ -78,6 +80,13 @@ Deno.test("designStudiesMarkdown: the baseline is the baseline study's runs; poo
   match(
     row(md, "whole episodes, vine's gradient steps vs the preset", "Acrobot-v1")!,
     /\| 0\.94 \[/,
+  );
+  // groups of 16 [0, 2, 5] against the preset [1, 2, 3]: 0 + (1 + ½) + 3 of 9 = 0.50
+  match(row(md, "groups of 16", "Pendulum-v1")!, /\| 0\.50 \[/);
+  // groups of 4, every run below the preset's worst (−100): 0 of 9, the preset better
+  match(
+    row(md, "groups of 4", "Acrobot-v1")!,
+    /\| 0\.00 \[0\.00, 0\.00\] \| \*\*the preset's groups of 8 better\*\*/,
   );
   match(
     designStudiesMarkdown({ ...data(), scores: { preset: {}, ppo: {} } }),
