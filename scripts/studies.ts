@@ -153,8 +153,8 @@ export const studies: Record<string, StudySpec> = {
     { seeds: 5, budget: mujocoDesignBudget },
   ),
   // The group-size lever: G = 16 or 4 instead of the presets' 8, with half or twice their groups
-  // (16, 4, 8, 16, 4 when these studies ran), so that an update takes the same env steps; all else
-  // is the preset.
+  // (`presetGroups`: the presets' values when these studies ran), so that an update takes the same
+  // env steps; all else is the preset.
   "design-g16": designStudy(
     "design-g16",
     "GRPO presets with groups of 16 instead of 8 and half as many groups (the same env steps per update)",
@@ -169,7 +169,7 @@ export const studies: Record<string, StudySpec> = {
   ),
   // The whole-episode design takes 16 updates of 32 × 10 gradient steps in 1M steps, the vine preset
   // 244 of 32 × 10: 500 minibatches of 128 rows (the vine's size) give it the vine's gradient steps
-  // per env step, so that the horizon is the only lever left between the two.
+  // per env step, so that the horizon (and with it the update count) is what is left between the two.
   "design-mujoco-whole-steps": designStudy(
     "design-mujoco-whole-steps",
     "GRPO on whole episodes as design-mujoco-whole, in 500 minibatches of 128 rows: the vine preset's gradient steps per env step",
