@@ -88,6 +88,8 @@ const presetGroups: Record<string, number> = {
   "MountainCarContinuous-v0": 4,
 };
 const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5"];
+// Whole 1000-step episodes, 8 groups of 8 from one cloned reset each, scored by their return.
+const mujocoWhole: Partial<Config> = { ...group(1000, 0, 8), advMode: "outcome" };
 const mujocoDesignBudget = Object.fromEntries(mujocoDesignEnvs.map((e) => [e, 1_000_000]));
 const designStudy = (
   name: string,
@@ -142,14 +144,14 @@ export const studies: Record<string, StudySpec> = {
     "design-mujoco-whole",
     "GRPO on whole episodes (horizon 1000, 8 groups of 8), each group from one fresh cloned reset, outcome advantages",
     mujocoDesignEnvs,
-    () => ({ ...group(1000, 0, 8), advMode: "outcome" }),
+    () => mujocoWhole,
     { seeds: 5, budget: mujocoDesignBudget },
   ),
   "design-mujoco-independent": designStudy(
     "design-mujoco-independent",
     "GRPO on whole episodes (horizon 1000, 8 groups of 8) from independent resets, outcome advantages",
     mujocoDesignEnvs,
-    () => ({ ...group(1000, 0, 8), groupStart: "independent", advMode: "outcome" }),
+    () => ({ ...mujocoWhole, groupStart: "independent" }),
     { seeds: 5, budget: mujocoDesignBudget },
   ),
   // The group-size lever: G = 16 or 4 instead of the presets' 8, with half or twice their groups
@@ -174,7 +176,7 @@ export const studies: Record<string, StudySpec> = {
     "design-mujoco-whole-steps",
     "GRPO on whole episodes as design-mujoco-whole, in 500 minibatches of 128 rows: the vine preset's gradient steps per env step",
     ["HalfCheetah-v5"],
-    () => ({ ...group(1000, 0, 8), advMode: "outcome", minibatches: 500 }),
+    () => ({ ...mujocoWhole, minibatches: 500 }),
     { seeds: 5, budget: { "HalfCheetah-v5": 1_000_000 } },
   ),
   mujoco: {
