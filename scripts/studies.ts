@@ -87,6 +87,21 @@ const presetGroups: Record<string, number> = {
   "MountainCar-v0": 16,
   "MountainCarContinuous-v0": 4,
 };
+// The presets' epochs and advantage modes when the epochs and advantage-mode studies ran.
+const presetEpochs: Record<string, number> = {
+  "Pendulum-v1": 6,
+  "CartPole-v1": 10,
+  "Acrobot-v1": 10,
+  "MountainCar-v0": 10,
+  "MountainCarContinuous-v0": 10,
+};
+const presetAdvMode: Record<string, string> = {
+  "Pendulum-v1": "process",
+  "CartPole-v1": "outcome",
+  "Acrobot-v1": "outcome",
+  "MountainCar-v0": "process",
+  "MountainCarContinuous-v0": "outcome",
+};
 const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5"];
 // Whole 1000-step episodes, 8 groups of 8 from one cloned reset each, scored by their return.
 const mujocoWhole: Partial<Config> = { ...group(1000, 0, 8), advMode: "outcome" };
@@ -169,6 +184,28 @@ export const studies: Record<string, StudySpec> = {
     classicEnvs,
     (e) => ({ groupSize: 4, groups: presetGroups[e] * 2 }),
   ),
+  // The epochs lever: twice the presets' passes over each batch (`presetEpochs`), all else the preset.
+  "design-e2x": designStudy(
+    "design-e2x",
+    "GRPO presets with twice their epochs (12 on Pendulum, 20 elsewhere): more gradient steps per batch",
+    classicEnvs,
+    (e) => ({ epochs: presetEpochs[e] * 2 }),
+  ),
+  // The KL lever: the adaptive penalty β_old·KL(π_old ‖ π_θ) on (β_old from 0.1, target d = 0.01,
+  // the `grpo-kl` variant's values), all else the preset.
+  "design-kl": designStudy(
+    "design-kl",
+    "GRPO presets with the adaptive KL penalty to π_old (β_old from 0.1, target 0.01)",
+    classicEnvs,
+    () => ({ klCoef: 0.1, klTarget: 0.01, adaptiveKl: true }),
+  ),
+  // The advantage lever: each preset with the other mode (`presetAdvMode`), outcome ↔ process.
+  "design-adv": designStudy(
+    "design-adv",
+    "GRPO presets with the other advantage mode: process (per-step reward-to-go) where the preset scores outcomes, and the reverse",
+    classicEnvs,
+    (e) => ({ advMode: presetAdvMode[e] === "outcome" ? "process" : "outcome" }),
+  ),
   // The whole-episode design takes 16 updates of 32 × 10 gradient steps in 1M steps, the vine preset
   // 244 of 32 × 10: 500 minibatches of 128 rows (the vine's size) give it the vine's gradient steps
   // per env step, so that the horizon (and with it the update count) is what is left between the two.
@@ -179,14 +216,27 @@ export const studies: Record<string, StudySpec> = {
     () => ({ ...mujocoWhole, minibatches: 500 }),
     { seeds: 5, budget: { "HalfCheetah-v5": 1_000_000 } },
   ),
+  // The horizon lever with nothing else moving: the preset's vine (8 groups of 8 × 64 steps = 4,096
+  // steps per update) with 256-step branches in 2 groups: the same steps per update, updates and
+  // minibatch rows; only the branch length (and with it the number of start states) changes.
+  "design-mujoco-h256": designStudy(
+    "design-mujoco-h256",
+    "The HalfCheetah GRPO preset with 256-step vine branches in 2 groups of 8 (the preset: 64 steps in 8 groups): the same steps per update",
+    ["HalfCheetah-v5"],
+    () => ({ horizon: 256, groups: 2 }),
+    { seeds: 5, budget: { "HalfCheetah-v5": 1_000_000 } },
+  ),
   mujoco: {
     name: "mujoco",
     description:
-      "MuJoCo v5, 5 seeds at 1M steps (Humanoid and HumanoidStandup too: their presets' 10M cut to 1M)",
+      "MuJoCo v5, 5 seeds at 1M steps (Humanoid too: its preset's 10M cut to 1M); HumanoidStandup at 200k: its PPO preset (20 epochs of 32-row minibatches) ran 20k steps in 484 s here, so 1M would take about 7 h per run",
     envs: mujocoEnvs,
     algos: ["grpo", "ppo"],
     seeds: 5,
-    budget: Object.fromEntries(mujocoEnvs.map((e) => [e, 1_000_000])),
+    budget: {
+      ...Object.fromEntries(mujocoEnvs.map((e) => [e, 1_000_000])),
+      "HumanoidStandup-v5": 200_000,
+    },
   },
 };
 
