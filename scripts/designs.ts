@@ -79,6 +79,30 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
       "The same lever the other way: does a smaller group (4 members, twice as many groups) beat the presets' 8?",
   },
   {
+    study: "design-e2x",
+    label: "twice the epochs",
+    baseline: "preset",
+    baselineLabel: "the preset's epochs",
+    question:
+      "The epochs lever on Pendulum and classic control: do twice the presets' passes over each batch (12 on Pendulum, 20 elsewhere) beat them?",
+  },
+  {
+    study: "design-kl",
+    label: "KL penalty",
+    baseline: "preset",
+    baselineLabel: "the preset (no KL)",
+    question:
+      "The KL lever: does the adaptive penalty β_old·KL(π_old ‖ π_θ) (β_old from 0.1, target 0.01) on top of the clipped objective beat the presets, which have none?",
+  },
+  {
+    study: "design-adv",
+    label: "the other advantage mode",
+    baseline: "preset",
+    baselineLabel: "the preset's mode",
+    question:
+      "Outcome vs process advantages: does each preset do better with the other mode? The presets score outcomes on CartPole, Acrobot and MountainCarContinuous and per-step reward-to-go (process) on Pendulum and MountainCar.",
+  },
+  {
     study: "design-mujoco-whole-steps",
     label: "whole episodes, vine's gradient steps",
     baseline: "design-mujoco-whole",
@@ -93,6 +117,14 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     baselineLabel: "the preset's vine",
     question:
       "With gradient steps equal, do whole episodes from a cloned reset match the preset's 64-step vine branches? The horizon (and with it the update count) is the lever left.",
+  },
+  {
+    study: "design-mujoco-h256",
+    label: "256-step branches",
+    baseline: "preset",
+    baselineLabel: "the preset's 64-step branches",
+    question:
+      "The horizon lever on HalfCheetah with the update count fixed: do the preset's vine groups do better with 256-step branches (2 groups of 8 instead of 8, so an update takes the same 4,096 steps)?",
   },
 ];
 
