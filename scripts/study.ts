@@ -17,7 +17,7 @@
  * @module
  */
 import { parseArgs } from "node:util";
-import { type Algo, algos, configFor, kebab, validateConfig } from "../lib/config.ts";
+import { type Algo, algos, type Config, configFor, kebab, validateConfig } from "../lib/config.ts";
 import { readResults, type RunResults } from "../lib/results.ts";
 import { envIds } from "../envs/registry.ts";
 import { intFlag } from "./config.ts";
@@ -32,6 +32,8 @@ export interface StudyRun {
   dir: string;
   /** The train.ts flags of a fresh start (without --out). */
   flags: string[];
+  /** The config those flags give under the presets as they stand. */
+  config: Config;
   totalSteps: number;
   evalEverySteps: number;
   evalEpisodes: number;
@@ -39,7 +41,8 @@ export interface StudyRun {
 
 /**
  * Where a run stands: finished for this spec, interrupted (a checkpoint), not started, or stale
- * (its results.json has another budget, grid or episode count: it is started over).
+ * (its results.json has another budget, grid or episode count, or another config, e.g. from a preset
+ * changed since: it is started over).
  */
 export type RunStatus = "done" | "partial" | "missing" | "stale";
 
@@ -70,7 +73,8 @@ export function planStudy(
           envWorkers: 0, // one core per job: a study runs jobs side by side
           ...s.overrides[env]?.[algo],
         };
-        validateConfig(configFor(fields)); // a bad field fails here, before anything runs
+        const config = configFor(fields);
+        validateConfig(config); // a bad field fails here, before anything runs
         const flags = Object.entries(fields).map(([k, v]) =>
           typeof v === "boolean" ? (v ? `--${kebab(k)}` : `--no-${kebab(k)}`) : `--${kebab(k)}=${v}`
         );
@@ -80,6 +84,7 @@ export function planStudy(
           seed,
           dir: `${opts.root}/${s.name}/${env}_${algo}_s${seed}`,
           flags,
+          config,
           totalSteps: fields.totalSteps,
           evalEverySteps: fields.evalEverySteps,
           evalEpisodes: fields.evalEpisodes,
@@ -94,7 +99,22 @@ const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 
 const sameGrid = (r: RunResults, run: StudyRun) =>
   r.totalSteps === run.totalSteps && r.evalEverySteps === run.evalEverySteps &&
-  r.evalEpisodes === run.evalEpisodes;
+  r.evalEpisodes === run.evalEpisodes && configChanges(r, run).length === 0;
+
+/** Fields that do not change a run's numbers (threads and workers by design, checkpoints too). */
+const numberNeutral = new Set(["threads", "envWorkers", "checkpointEvery"]);
+
+/**
+ * The config fields in which `r` differs from what `run` would run now, as "field: was → now".
+ * Fields one side lacks (added or removed since) are skipped.
+ */
+export function configChanges(r: RunResults, run: StudyRun): string[] {
+  const now = run.config as unknown as Record<string, unknown>;
+  return Object.keys(r.config)
+    .filter((k) => k in now && !numberNeutral.has(k))
+    .filter((k) => JSON.stringify(r.config[k]) !== JSON.stringify(now[k]))
+    .map((k) => `${k}: ${JSON.stringify(r.config[k])} → ${JSON.stringify(now[k])}`);
+}
 
 /** Whether `r` is the complete results of `run` (same budget, grid and episodes). */
 export function completeFor(r: RunResults | undefined, run: StudyRun): boolean {
@@ -140,7 +160,7 @@ export async function runStudy(
       const name = run.dir.split("/").at(-1)!;
       log(
         `${
-          { partial: "resume", missing: "start", stale: "restart (another grid)" }[status]
+          { partial: "resume", missing: "start", stale: "restart (another grid or config)" }[status]
         } ${name}`,
       );
       const file = await Deno.open(`${opts.logDir}/${name}.log`, { append: true, create: true });

@@ -4,8 +4,14 @@
  */
 import { deepStrictEqual, ok, strictEqual, throws } from "node:assert/strict";
 import { readResults } from "../../lib/results.ts";
-import { commitResults, planStudy, runStatus, runStudy } from "../../scripts/study.ts";
-import { resolveSpec, type StudySpec } from "../../scripts/studies.ts";
+import {
+  commitResults,
+  configChanges,
+  planStudy,
+  runStatus,
+  runStudy,
+} from "../../scripts/study.ts";
+import { resolveSpec, studies, type StudySpec } from "../../scripts/studies.ts";
 import { tempDir } from "../tmp.ts";
 
 const tiny: StudySpec = {
@@ -68,6 +74,29 @@ Deno.test("a study runs every run with 2 jobs, skips finished ones, and commits 
   // Another grid for the same folders: the runs are stale and start over, never resume.
   const [coarse] = planStudy({ ...tiny, points: 1 }, { root });
   strictEqual(await runStatus(coarse), "stale");
+  // Another config (as after a preset change): stale too, naming the field; threads are not a change.
+  const ppo = { ...tiny, overrides: { "Pendulum-v1": { ppo: { epochs: 3 } } } };
+  const changed = planStudy(ppo, { root }).find((r) => r.algo === "ppo")!;
+  strictEqual(await runStatus(changed), "stale");
+  deepStrictEqual(configChanges((await readResults(changed.dir))!, changed), ["epochs: 2 → 3"]);
+  const threads = { ...tiny, overrides: { "Pendulum-v1": { ppo: { epochs: 2, threads: 2 } } } };
+  strictEqual(await runStatus(planStudy(threads, { root }).find((r) => r.algo === "ppo")!), "done");
+});
+
+Deno.test("every committed study run is what its study would run now: no preset changed without a rerun", async () => {
+  let checked = 0;
+  for (const [name, spec] of Object.entries(studies)) {
+    const dir = ["classic", "mujoco"].includes(name)
+      ? `docs/bench/${name}`
+      : `docs/designs/${name}`;
+    for (const run of planStudy(spec, { root: "unused" })) {
+      const r = await readResults(`${dir}/${run.dir.split("/").at(-1)}`).catch(() => undefined);
+      if (!r) continue;
+      checked++;
+      deepStrictEqual(configChanges(r, run), [], `${dir}: ${run.env} ${run.algo} s${run.seed}`);
+    }
+  }
+  ok(checked >= 500, `${checked} committed runs checked`);
 });
 
 Deno.test("SIGTERM to the runner leaves resumable runs; the same command finishes them", async () => {
