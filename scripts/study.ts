@@ -97,7 +97,7 @@ export function planStudy(
 
 const exists = (p: string) => Deno.stat(p).then(() => true, () => false);
 
-const sameGrid = (r: RunResults, run: StudyRun) =>
+const sameRun = (r: RunResults, run: StudyRun) =>
   r.totalSteps === run.totalSteps && r.evalEverySteps === run.evalEverySteps &&
   r.evalEpisodes === run.evalEpisodes && configChanges(r, run).length === 0;
 
@@ -116,15 +116,15 @@ export function configChanges(r: RunResults, run: StudyRun): string[] {
     .map((k) => `${k}: ${JSON.stringify(r.config[k])} → ${JSON.stringify(now[k])}`);
 }
 
-/** Whether `r` is the complete results of `run` (same budget, grid and episodes). */
+/** Whether `r` is the complete results of `run` (same budget, grid, episodes and config). */
 export function completeFor(r: RunResults | undefined, run: StudyRun): boolean {
-  return !!r && r.complete && sameGrid(r, run);
+  return !!r && r.complete && sameRun(r, run);
 }
 
 /** Where `run` stands. */
 export async function runStatus(run: StudyRun): Promise<RunStatus> {
   const r = await readResults(run.dir).catch(() => undefined);
-  if (r && !sameGrid(r, run)) return "stale";
+  if (r && !sameRun(r, run)) return "stale";
   if (r?.complete) return "done";
   return await exists(`${run.dir}/checkpoint.json`) ? "partial" : "missing";
 }
