@@ -182,13 +182,49 @@ const verdictOf = (iv: Interval, a: string, b: string) => {
   return v === "GRPO better" ? `**${a} better**` : v === "PPO better" ? `**${b} better**` : v;
 };
 
+/**
+ * One line per variant: the tasks where it beats its baseline, where it loses, and where it
+ * matches PPO (P(design > PPO)'s CI not below 0.5) while the preset does not, or the reverse.
+ */
+export function designSummary(d: DesignData): string[] {
+  const out = ["### What the design studies found", ""];
+  const list = (es: string[]) => es.length ? es.join(", ") : "none";
+  for (const v of DESIGN_VARIANTS) {
+    const mine = d.scores[v.study] ?? {};
+    const rows = d.envs.filter((e) => mine[e]?.length && d.scores[v.baseline]?.[e]?.length);
+    if (!rows.length) continue;
+    const side = (e: string) => verdict(p([mine[e]], [d.scores[v.baseline][e]]));
+    const trails = (xs: number[] | undefined, e: string) =>
+      !!xs?.length && verdict(p([xs], [d.scores.ppo[e]])) === "PPO better";
+    const vsPpo = rows.filter((e) => d.scores.ppo[e]?.length && d.scores.preset[e]?.length);
+    const closes = vsPpo.filter((e) => trails(d.scores.preset[e], e) && !trails(mine[e], e));
+    const opens = vsPpo.filter((e) => !trails(d.scores.preset[e], e) && trails(mine[e], e));
+    const better = rows.filter((e) => side(e) === "GRPO better");
+    const worse = rows.filter((e) => side(e) === "PPO better");
+    out.push(
+      `- **${v.label} vs ${v.baselineLabel}** (${rows.length} task${
+        rows.length > 1 ? "s" : ""
+      }): ${v.label} better on ${list(better)}; ${v.baselineLabel} better on ${
+        list(worse)
+      }; no detectable difference on ${
+        rows.length - better.length - worse.length
+      }. Matches PPO where the preset trails it: ${
+        list(closes)
+      }. Trails PPO where the preset matches it: ${list(opens)}.`,
+    );
+  }
+  out.push("");
+  return out;
+}
+
 /** The section: per variant, a per-task table and the pooled P with its split by termination. */
 export function designStudiesMarkdown(d: DesignData): string {
   const out = [
     "## GRPO designs",
     "",
-    "Each design study sets one GRPO design explicitly over the presets and runs GRPO on the benchmark's seeds, budgets and evaluation grid (scripts/studies.ts; results in docs/designs/); each is compared with the design it changes one lever of. P(A > B) is the probability that a run of A beats a run of B on the same task, with its 95 % bootstrap CI and the rule above. IQM: the interquartile mean of the runs' scores with its 95 % bootstrap CI.",
+    "Each design study sets one GRPO design explicitly over the presets and runs GRPO on the benchmark's seeds, budgets and evaluation grid (scripts/studies.ts; results in docs/designs/); each is compared with the design it changes one lever of. P(A > B) is the probability that a run of A beats a run of B on the same task, with its 95 % bootstrap CI and the rule above. IQM: the interquartile mean of the runs' scores with its 95 % bootstrap CI. “Matches PPO”: the CI of P(design > PPO) does not lie below 0.5.",
     "",
+    ...designSummary(d),
   ];
   for (const v of DESIGN_VARIANTS) {
     const mine = d.scores[v.study] ?? {};

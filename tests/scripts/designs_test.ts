@@ -16,7 +16,7 @@ const data = (): DesignData => ({
     "design-g4": { "Acrobot-v1": [-110, -105, -101] },
     "design-e2x": { "Pendulum-v1": [2, 3, 4] },
     "design-kl": { "Acrobot-v1": [-90, -90, -90] },
-    "design-adv": { "Pendulum-v1": [1, 2, 3] },
+    "design-adv": { "Pendulum-v1": [10, 11, 12] },
     "design-mujoco-h256": { "Acrobot-v1": [-90, -80, -70] },
   },
   commands: { "design-whole": "deno task study design-whole" },
@@ -95,5 +95,21 @@ Deno.test("designStudiesMarkdown: the baseline is the baseline study's runs; poo
   match(
     designStudiesMarkdown({ ...data(), scores: { preset: {}, ppo: {} } }),
     /No finished runs in docs\/designs\/design-whole\//,
+  );
+});
+
+Deno.test("designSummary: per variant, where it beats its baseline and where it matches PPO while the preset does not", () => {
+  const md = designStudiesMarkdown(data());
+  const line = (label: string) => md.split("\n").find((l) => l.startsWith(`- **${label} vs`))!;
+  // the other mode [10, 11, 12] beats the preset [1, 2, 3] on every pair, and ties PPO [10, 11, 12]
+  // (P 0.5: matches) where the preset never wins (P 0: trails)
+  match(
+    line("the other advantage mode"),
+    /the other advantage mode better on Pendulum-v1; the preset's mode better on none; no detectable difference on 0\. Matches PPO where the preset trails it: Pendulum-v1\. Trails PPO where the preset matches it: none\./,
+  );
+  // groups of 4 lose on Acrobot, and trail PPO there as the preset does
+  match(
+    line("groups of 4"),
+    /better on none; the preset's groups of 8 better on Acrobot-v1; .* Matches PPO where the preset trails it: none\./,
   );
 });
