@@ -189,10 +189,12 @@ const verdictOf = (iv: Interval, a: string, b: string) => {
 export function designSummary(d: DesignData): string[] {
   const out = ["### What the design studies found", ""];
   const list = (es: string[]) => es.length ? es.join(", ") : "none";
+  let comparisons = 0;
   for (const v of DESIGN_VARIANTS) {
     const mine = d.scores[v.study] ?? {};
     const rows = d.envs.filter((e) => mine[e]?.length && d.scores[v.baseline]?.[e]?.length);
     if (!rows.length) continue;
+    comparisons += rows.length;
     const side = (e: string) => verdict(p([mine[e]], [d.scores[v.baseline][e]]));
     const trails = (xs: number[] | undefined, e: string) =>
       !!xs?.length && verdict(p([xs], [d.scores.ppo[e]])) === "PPO better";
@@ -213,7 +215,13 @@ export function designSummary(d: DesignData): string[] {
       }. Trails PPO where the preset matches it: ${list(opens)}.`,
     );
   }
-  out.push("");
+  out.push(
+    "",
+    `These are ${comparisons} per-task comparisons with the baselines, each at 95 %: even if no lever mattered, about 1 in 20 (here about ${
+      Math.round(comparisons / 20)
+    }) would show a difference by chance. A per-task winner is a lead to test on other seeds, not a finding; the equal-budget searches in docs/tuning/ do that on seeds 1–10.`,
+    "",
+  );
   return out;
 }
 

@@ -107,6 +107,11 @@ Deno.test("designSummary: per variant, where it beats its baseline and where it 
     line("the other advantage mode"),
     /the other advantage mode better on Pendulum-v1; the preset's mode better on none; no detectable difference on 0\. Matches PPO where the preset trails it: Pendulum-v1\. Trails PPO where the preset matches it: none\./,
   );
+  // the 12 variants have 13 (variant, task) pairs with runs on both sides: 1 + 2 + 1 × 10; 13/20 ≈ 1
+  match(
+    md,
+    /These are 13 per-task comparisons with the baselines, each at 95 %: .* \(here about 1\)/,
+  );
   // groups of 4 lose on Acrobot, and trail PPO there as the preset does
   match(
     line("groups of 4"),
