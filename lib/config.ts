@@ -408,16 +408,16 @@ export const presets = {
     },
     // Ours: whole 200-step episodes from fresh resets, trained on the env's −1 per step plus
     // energy shaping (lib/rewards.ts `mountainCarTerms`: Φ(s′) − Φ(s), Φ the car's mechanical
-    // energy, weight 100), with process advantages (per-step credit for the energy gained) and a
+    // energy, weight 100), with outcome advantages (each episode scored by its shaped return) and a
     // constant lr. On the env's reward alone every member earns −200 until one reaches the flag by
-    // chance, so no group has any spread: −200 throughout 200k steps (docs/envs.md).
+    // chance, so no group has any spread: −200 throughout 200k steps (docs/envs.md). Outcome rather
+    // than process advantages: best of 3 trials × seeds 1–10 (docs/tuning/mountaincar.md).
     grpo: {
       ...balanceGrpo,
       totalSteps: 1_000_000,
       horizon: 200,
       branchProb: 0,
       minibatches: 16,
-      advMode: "process",
       reward: "time:1,energy:100",
       lrSchedule: "constant",
     },

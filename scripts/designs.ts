@@ -100,7 +100,7 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     baseline: "preset",
     baselineLabel: "the preset's mode",
     question:
-      "Outcome vs process advantages: does each preset do better with the other mode? The presets score outcomes on CartPole, Acrobot and MountainCarContinuous and per-step reward-to-go (process) on Pendulum and MountainCar.",
+      "Outcome vs process advantages: does each preset do better with the other mode? The presets score outcomes on CartPole, Acrobot, MountainCar and MountainCarContinuous and per-step reward-to-go (process) on Pendulum.",
   },
   {
     study: "design-mujoco-whole-steps",
