@@ -99,7 +99,7 @@ const presetAdvMode: Record<string, string> = {
   "Pendulum-v1": "process",
   "CartPole-v1": "outcome",
   "Acrobot-v1": "outcome",
-  "MountainCar-v0": "outcome", // "process" until 2026-12-03; its rows were rerun
+  "MountainCar-v0": "outcome", // the preset since 2026-12-03 (it was process; docs/protocol.md §6)
   "MountainCarContinuous-v0": "outcome",
 };
 const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5"];
