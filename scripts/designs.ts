@@ -182,27 +182,49 @@ const verdictOf = (iv: Interval, a: string, b: string) => {
   return v === "GRPO better" ? `**${a} better**` : v === "PPO better" ? `**${b} better**` : v;
 };
 
+/** A variant on one task: P(design > its baseline) and, where PPO has runs, P(design > PPO). */
+interface Compared {
+  env: string;
+  vsBase: Interval;
+  vsPpo?: Interval;
+}
+
+/** The tasks with runs of the variant and its baseline, each compared once for summary and table. */
+const compare = (d: DesignData, v: DesignVariant): Compared[] => {
+  const mine = d.scores[v.study] ?? {};
+  return d.envs.filter((e) => mine[e]?.length && d.scores[v.baseline]?.[e]?.length).map((e) => ({
+    env: e,
+    vsBase: p([mine[e]], [d.scores[v.baseline][e]]),
+    vsPpo: d.scores.ppo[e]?.length ? p([mine[e]], [d.scores.ppo[e]]) : undefined,
+  }));
+};
+
 /**
  * One line per variant: the tasks where it beats its baseline, where it loses, and where it
  * matches PPO (P(design > PPO)'s CI not below 0.5) while the preset does not, or the reverse.
  */
-export function designSummary(d: DesignData): string[] {
+function designSummary(d: DesignData, compared: Compared[][]): string[] {
   const out = ["### What the design studies found", ""];
   const list = (es: string[]) => es.length ? es.join(", ") : "none";
+  const presetTrails = new Map<string, boolean>(); // per task, computed once
+  const presetTrailsOn = (e: string) => {
+    if (!presetTrails.has(e)) {
+      presetTrails.set(e, verdict(p([d.scores.preset[e]], [d.scores.ppo[e]])) === "PPO better");
+    }
+    return presetTrails.get(e)!;
+  };
   let comparisons = 0;
-  for (const v of DESIGN_VARIANTS) {
-    const mine = d.scores[v.study] ?? {};
-    const rows = d.envs.filter((e) => mine[e]?.length && d.scores[v.baseline]?.[e]?.length);
-    if (!rows.length) continue;
+  DESIGN_VARIANTS.forEach((v, i) => {
+    const rows = compared[i];
+    if (!rows.length) return;
     comparisons += rows.length;
-    const side = (e: string) => verdict(p([mine[e]], [d.scores[v.baseline][e]]));
-    const trails = (xs: number[] | undefined, e: string) =>
-      !!xs?.length && verdict(p([xs], [d.scores.ppo[e]])) === "PPO better";
-    const vsPpo = rows.filter((e) => d.scores.ppo[e]?.length && d.scores.preset[e]?.length);
-    const closes = vsPpo.filter((e) => trails(d.scores.preset[e], e) && !trails(mine[e], e));
-    const opens = vsPpo.filter((e) => !trails(d.scores.preset[e], e) && trails(mine[e], e));
-    const better = rows.filter((e) => side(e) === "GRPO better");
-    const worse = rows.filter((e) => side(e) === "PPO better");
+    const on = (f: (r: Compared) => boolean) => rows.filter(f).map((r) => r.env);
+    const trails = (r: Compared) => !!r.vsPpo && verdict(r.vsPpo) === "PPO better";
+    const vsPpo = (r: Compared) => !!r.vsPpo && !!d.scores.preset[r.env]?.length;
+    const closes = on((r) => vsPpo(r) && presetTrailsOn(r.env) && !trails(r));
+    const opens = on((r) => vsPpo(r) && !presetTrailsOn(r.env) && trails(r));
+    const better = on((r) => verdict(r.vsBase) === "GRPO better");
+    const worse = on((r) => verdict(r.vsBase) === "PPO better");
     out.push(
       `- **${v.label} vs ${v.baselineLabel}** (${rows.length} task${
         rows.length > 1 ? "s" : ""
@@ -214,7 +236,7 @@ export function designSummary(d: DesignData): string[] {
         list(closes)
       }. Trails PPO where the preset matches it: ${list(opens)}.`,
     );
-  }
+  });
   out.push(
     "",
     `These are ${comparisons} per-task comparisons with the baselines, each at 95 %: even if no lever mattered, about 1 in 20 (here about ${
@@ -232,15 +254,16 @@ export function designStudiesMarkdown(d: DesignData): string {
     "",
     "Each design study sets one GRPO design explicitly over the presets and runs GRPO on the benchmark's seeds, budgets and evaluation grid (scripts/studies.ts; results in docs/designs/); each is compared with the design it changes one lever of. P(A > B) is the probability that a run of A beats a run of B on the same task, with its 95 % bootstrap CI and the rule above. IQM: the interquartile mean of the runs' scores with its 95 % bootstrap CI. “Matches PPO”: the CI of P(design > PPO) does not lie below 0.5.",
     "",
-    ...designSummary(d),
   ];
-  for (const v of DESIGN_VARIANTS) {
+  const compared = DESIGN_VARIANTS.map((v) => compare(d, v));
+  out.push(...designSummary(d, compared));
+  DESIGN_VARIANTS.forEach((v, i) => {
     const mine = d.scores[v.study] ?? {};
-    const rows = d.envs.filter((e) => mine[e]?.length && d.scores[v.baseline]?.[e]?.length);
+    const rows = compared[i].map((r) => r.env);
     out.push(`### ${v.label} vs ${v.baselineLabel}`, "", v.question, "");
     if (!rows.length) {
       out.push(`No finished runs in docs/designs/${v.study}/ yet.`, "");
-      continue;
+      return;
     }
     const cmd = (x: string) =>
       x === "preset"
@@ -252,12 +275,11 @@ export function designStudiesMarkdown(d: DesignData): string {
       `| task | terminates | ${v.baselineLabel}: IQM | ${v.label}: IQM | P(${v.label} > ${v.baselineLabel}) | verdict | P(${v.label} > PPO) | verdict |`,
       "|---|---|---|---|---|---|---|---|",
     );
-    for (const e of rows) {
-      const [a, b, ppo] = [mine[e], baseOf(e), d.scores.ppo[e] ?? []];
+    for (const { env: e, vsBase, vsPpo } of compared[i]) {
+      const [a, b] = [mine[e], baseOf(e)];
       const dg = digitsFor([...a, ...b]);
       const iq = (xs: number[]) =>
         `${ci(taskSummary(xs, boot()).iqm, xs.length, dg)}, n = ${xs.length}`;
-      const vsBase = p([a], [b]), vsPpo = ppo.length ? p([a], [ppo]) : undefined;
       out.push(
         `| ${e} | ${termText(traitsOf(e))} | ${iq(b)} | ${iq(a)} | ${ci(vsBase, 2, 2)} | ${
           verdictOf(vsBase, v.label, v.baselineLabel)
@@ -292,7 +314,7 @@ export function designStudiesMarkdown(d: DesignData): string {
       );
     }
     out.push("");
-  }
+  });
   return out.join("\n");
 }
 
