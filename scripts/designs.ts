@@ -52,7 +52,7 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     baseline: "preset",
     baselineLabel: "the preset's vine",
     question:
-      "On MuJoCo, with termination (Walker2d) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat the preset's vine groups (branches from visited states; each preset is in “Designs compared”), and do they match PPO?",
+      "On MuJoCo, with termination (Walker2d, Hopper, Ant) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat the preset's vine groups (branches from visited states; each preset is in “Designs compared”), and do they match PPO?",
   },
   {
     study: "design-mujoco-independent",

@@ -83,7 +83,7 @@ const whole: Record<string, Partial<Config>> = {
 // The lever studies below change one field of the GRPO preset as it stands; a preset change makes
 // their committed runs stale (tests/scripts/study_test.ts), so they are rerun with it.
 const grpoPreset = (env: string) => configFor({ env, algo: "grpo" });
-const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5"];
+const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5", "Hopper-v5", "Ant-v5"];
 // Whole 1000-step episodes, 8 groups of 8 from one cloned reset each, scored by their return.
 const mujocoWhole: Partial<Config> = { ...group(1000, 0, 8), advMode: "outcome" };
 const mujocoDesignBudget = Object.fromEntries(mujocoDesignEnvs.map((e) => [e, 1_000_000]));
