@@ -4,13 +4,27 @@ import { type DesignData, designStudiesMarkdown } from "../../scripts/designs.ts
 
 const data = (): DesignData => ({
   scores: {
-    preset: { "Pendulum-v1": [1, 2, 3], "Acrobot-v1": [-100, -90, -80] },
-    ppo: { "Pendulum-v1": [10, 11, 12], "Acrobot-v1": [-70, -60, -50] },
+    preset: {
+      "Pendulum-v1": [1, 2, 3],
+      "Acrobot-v1": [-100, -90, -80],
+      "Walker2d-v5": [-100, -90, -80],
+      "Hopper-v5": [0, 0, 0],
+    },
+    ppo: {
+      "Pendulum-v1": [10, 11, 12],
+      "Acrobot-v1": [-70, -60, -50],
+      "Walker2d-v5": [-70, -60, -50],
+      "Hopper-v5": [0, 0, 0],
+    },
     "design-vine": { "Pendulum-v1": [1, 2, 3] },
     "design-whole": { "Pendulum-v1": [2, 3, 4], "Acrobot-v1": [-100, -90, -80] },
     "design-independent": { "Pendulum-v1": [0, 0, 0], "Acrobot-v1": [-85, -84, -83] },
     "design-mujoco-whole": { "Acrobot-v1": [-75, -75, -75] },
-    "design-mujoco-independent": { "Acrobot-v1": [-95, -75, -65] },
+    "design-mujoco-independent": {
+      "Acrobot-v1": [-95, -75, -65],
+      "Walker2d-v5": [-95, -75, -65],
+      "Hopper-v5": [1, 1, 1],
+    },
     "design-mujoco-whole-steps": { "Acrobot-v1": [-80, -70, -60] },
     "design-g16": { "Pendulum-v1": [0, 2, 5] },
     "design-g4": { "Acrobot-v1": [-110, -105, -101] },
@@ -20,7 +34,7 @@ const data = (): DesignData => ({
     "design-mujoco-h256": { "Acrobot-v1": [-90, -80, -70] },
   },
   commands: { "design-whole": "deno task study design-whole" },
-  envs: ["Pendulum-v1", "Acrobot-v1"],
+  envs: ["Pendulum-v1", "Acrobot-v1", "Walker2d-v5", "Hopper-v5"],
 });
 
 const section = (md: string, title: string) => md.split("### ").find((s) => s.startsWith(title))!;
@@ -67,10 +81,13 @@ Deno.test("designStudiesMarkdown: the baseline is the baseline study's runs; poo
     /- against PPO, all tasks \(Pendulum-v1, Acrobot-v1\): P\(independent starts > PPO\) 0\.00 \[0\.00, 0\.00\], \*\*PPO better\*\*; the presets on the same tasks: P\(GRPO > PPO\) 0\.00 \[/,
   );
   ok(!md.includes("No finished runs"), "every study has runs");
-  // a study against the benchmark's preset runs: Acrobot [-95, -75, -65] vs [-100, -90, -80]:
+  // a study against the benchmark's preset runs: Walker2d [-95, -75, -65] vs [-100, -90, -80]:
   // wins 1 + 3 + 3 = 7 of 9; against PPO [-70, -60, -50]: wins 1 (−65 > −70) of 9 = 0.11
-  const mj = row(md, "unrelated whole episodes", "Acrobot-v1")!;
+  const mj = row(md, "unrelated whole episodes", "Walker2d-v5")!;
   match(mj, /\| 0\.78 \[.*\| 0\.11 \[/);
+  // only the tasks the variant names: Acrobot and Hopper have runs on both sides, but no row
+  ok(!row(md, "unrelated whole episodes", "Acrobot-v1"));
+  ok(!row(md, "unrelated whole episodes", "Hopper-v5"));
   match(
     section(md, "unrelated whole episodes"),
     /Commands: the benchmark's GRPO runs and `deno task study design-mujoco-independent`/,
@@ -107,7 +124,8 @@ Deno.test("designSummary: per variant, where it beats its baseline and where it 
     line("the other advantage mode"),
     /the other advantage mode better on Pendulum-v1; the preset's mode better on none; no detectable difference on 0\. Matches PPO where the preset trails it: Pendulum-v1\. Trails PPO where the preset matches it: none\./,
   );
-  // the 12 variants have 13 (variant, task) pairs with runs on both sides: 1 + 2 + 1 × 10; 13/20 ≈ 1
+  // the 12 variants have 13 (variant, task) pairs with runs on both sides: 1 + 2 + 1 × 10 (the
+  // preset-vs-independent one on Walker2d only, of the three tasks with runs); 13/20 ≈ 1
   match(
     md,
     /These are 13 per-task comparisons with the baselines, each at 95 %: .* \(here about 1\)/,
