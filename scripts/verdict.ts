@@ -289,6 +289,10 @@ export function answerMarkdown(data: BenchData, v: VerdictStats): string {
   }
   const missing = rows(data).filter((r) => !r.task).map((r) => r.env);
   if (missing.length) out.push(`- **Not yet run:** ${missing.join(", ")}.`);
+  const oneSided = data.tasks.filter((t) => !paired.includes(t)).map((t) => label(t, data.tasks));
+  if (oneSided.length) {
+    out.push(`- **Runs of one algorithm only, no comparison yet:** ${oneSided.join(", ")}.`);
+  }
   out.push("");
   return out.join("\n");
 }

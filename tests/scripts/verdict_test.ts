@@ -141,6 +141,7 @@ Deno.test("the page on hand-made runs: each verdict as constructed, pools, Δ, d
   ok(row("CartPole-v1").includes("| only GRPO run |"), row("CartPole-v1"));
   ok(row("Walker2d-v5").includes("| yes (failure) | dense | Box | not yet run |"));
   ok(md.includes("- CartPole-v1 1 + 0: only GRPO has runs: no comparison."));
+  ok(md.includes("- **Runs of one algorithm only, no comparison yet:** CartPole-v1.\n"));
   ok(md.includes("GRPO better on: Hopper-v5. PPO better on: HalfCheetah-v5."));
   ok(!md.includes(": provisional)"));
   // The designs come from the configs: Hopper's GRPO runs differ in one horizon.
