@@ -209,7 +209,7 @@ export const studies: Record<string, StudySpec> = {
   mujoco: {
     name: "mujoco",
     description:
-      "MuJoCo v5, 5 seeds at 1M steps (Humanoid too: its preset's 10M cut to 1M); HumanoidStandup at 200k, as issue 19 allows: its PPO preset (20 epochs of 32-row minibatches) trained its 200k steps in 976 s here (seed 1000, beside another run), so 1M would take about 80 min of training per run",
+      "MuJoCo v5, 5 seeds at 1M steps (Humanoid too: its preset's 10M cut to 1M); HumanoidStandup at 200k, as issue 19 allows: its episodes never end early, and its PPO preset takes 320 gradient steps (20 epochs of 16 minibatches of 32 rows) per 512 env steps",
     envs: mujocoEnvs,
     algos: ["grpo", "ppo"],
     seeds: 5,
