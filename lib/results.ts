@@ -155,9 +155,10 @@ export interface RecorderOptions {
   config: Record<string, unknown>;
   /** The file a resumed run left: its points up to `step` are kept, later ones dropped. */
   previous?: RunResults;
-  /** The step and train time the run starts from. */
+  /** The step, train and wall time the run starts from (wall: default the previous file's, else 0). */
   step: number;
   trainSeconds: number;
+  wallSeconds?: number;
   session?: { commit?: string; machine?: string };
 }
 
@@ -186,7 +187,7 @@ export class ResultsRecorder {
     this.grid = evalGrid(cfg.totalSteps, cfg.evalEverySteps);
     this.#out = o.out;
     const prev = o.previous;
-    this.#wallBefore = prev?.wallSeconds ?? 0;
+    this.#wallBefore = o.wallSeconds ?? prev?.wallSeconds ?? 0;
     const session: Session = {
       fromStep: o.step,
       deno: globalThis.Deno?.version.deno ?? "",
@@ -235,11 +236,14 @@ export class ResultsRecorder {
     await this.write(at.trainSeconds);
   }
 
+  /** Wall time so far, summed over sessions. */
+  wallSeconds = (): number => this.#wallBefore + (performance.now() - this.#start) / 1000;
+
   /** Writes the file (when there is a folder) with the times so far. */
   async write(trainSeconds: number, opts: { complete?: boolean } = {}): Promise<void> {
     const ms = (s: number) => Math.round(s * 1000) / 1000;
     this.#r.trainSeconds = ms(trainSeconds);
-    this.#r.wallSeconds = ms(this.#wallBefore + (performance.now() - this.#start) / 1000);
+    this.#r.wallSeconds = ms(this.wallSeconds());
     if (opts.complete) this.#r.complete = true;
     if (this.#out) await writeResults(this.#out, this.#r);
   }

@@ -14,8 +14,6 @@
 export const EVAL_SEED_BASE = 2 ** 31;
 /** Episodes an evaluation can draw distinct seeds for, per run seed: 1024. */
 export const EVAL_MAX_EPISODES = 1024;
-/** Run seeds below 2²¹ get blocks of their own; larger ones wrap (see {@link evalSeed}). */
-export const EVAL_MAX_RUN_SEED = 2 ** 21;
 
 /**
  * The env seed of evaluation episode `episode` of the run seeded `runSeed`: one block of 1024 seeds

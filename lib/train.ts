@@ -338,7 +338,7 @@ async function makeMembers(
 /** Everything a checkpoint holds. */
 function checkpointOf(
   s: Setup,
-  at: { step: number; update: number; trainSeconds: number },
+  at: { step: number; update: number; trainSeconds: number; wallSeconds: number },
 ): Parameters<typeof saveRunCheckpoint>[1] {
   const { ctx, trainer } = s;
   const snap = ctx.venv.snapshot(); // one round trip on the worker backend
@@ -369,6 +369,7 @@ function checkpointOf(
         action: spaceShape(ctx.venv.actionSpace),
       },
       trainSeconds: at.trainSeconds,
+      wallSeconds: at.wallSeconds,
     },
   };
 }
@@ -466,10 +467,12 @@ async function run(
     previous: resumed && out ? await readResults(out) : undefined,
     step,
     trainSeconds,
+    wallSeconds: (resumed?.extra as { wallSeconds?: number })?.wallSeconds, // the file's: older
     session: opts.session,
   });
   const save = async () => {
-    if (out) await saveRunCheckpoint(out, checkpointOf(s, { step, update, trainSeconds }));
+    const at = { step, update, trainSeconds, wallSeconds: recorder.wallSeconds() };
+    if (out) await saveRunCheckpoint(out, checkpointOf(s, at));
   };
   const frozen = (o: Float32Array) => ctx.transform(o, false);
   const evalNow = () =>

@@ -364,7 +364,7 @@ export function perTaskVerdictMarkdown(data: BenchData, v: VerdictStats): string
     }
     const st = v.bench.perTask.find((p) => p.task === task)!;
     const c = v.perTask.get(task);
-    const only = st.byAlgo.grpo ? "only GRPO run" : "only PPO run";
+    const only = st.byAlgo.grpo ? "only GRPO has runs" : "only PPO has runs";
     const cells = c
       ? [p2(c.final), verdictText(c.final, nOf(task)), p2(c.auc), verdictText(c.auc, nOf(task))]
       : ["", only, "", only];

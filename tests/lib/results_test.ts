@@ -113,17 +113,23 @@ Deno.test("results.json: the run, its stream and the grid evaluations; a stopped
   const partial = (await readResults(split))!;
   strictEqual(partial.complete, false);
   deepStrictEqual(partial.evals.map((e) => e.grid), [0, 400, 800]);
-  // A point written after the last checkpoint (a kill between the two) is dropped and redone.
+  // A point written after the last checkpoint (a kill between the two) is dropped and redone. The
+  // wall time restarts from the checkpoint's, not from the file's (an impossible 10⁶ s here, so
+  // that the test sees which one is used).
   const extra = { grid: 1200, step: 1280, update: 4, returns: [1] };
   await Deno.writeTextFile(
     `${split}/${RESULTS_FILE}`,
-    JSON.stringify({ ...partial, evals: [...partial.evals, extra] }),
+    JSON.stringify({ ...partial, wallSeconds: 1e6, evals: [...partial.evals, extra] }),
   );
   await train({ resume: split }, { env });
   const resumed = (await readResults(split))!;
   strictEqual(resumed.complete, true);
   deepStrictEqual(resumed.evals, full.evals);
   deepStrictEqual(resumed.sessions.map((s) => s.fromStep), [0, 960]);
+  ok(
+    resumed.wallSeconds >= resumed.trainSeconds && resumed.wallSeconds < 1e3,
+    `${resumed.wallSeconds} s`,
+  );
   throws(() => parseResults("{}", "x.json"), /x.json: expected format grpo-ts\/results/);
   await Deno.remove(straight, { recursive: true });
   await Deno.remove(split, { recursive: true });
