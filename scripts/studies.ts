@@ -209,7 +209,7 @@ export const studies: Record<string, StudySpec> = {
   mujoco: {
     name: "mujoco",
     description:
-      "MuJoCo v5, 5 seeds at 1M steps (Humanoid too: its preset's 10M cut to 1M); HumanoidStandup at 200k, as issue 19 allows: its episodes never end early, and its PPO preset takes 320 gradient steps (20 epochs of 16 minibatches of 32 rows) per 512 env steps",
+      "MuJoCo v5, 5 seeds at 1M steps (Humanoid too: its preset's 10M cut to 1M); HumanoidStandup at 200k, as issue 19 allows: its episodes never end early, and its PPO preset takes 320 gradient steps (20 epochs of 16 minibatches of 32 rows) per 512 env steps: 200k took 867–1189 s of training per PPO run and 270–349 s per GRPO run, one core each, two jobs at a time (trainSeconds in the results files)",
     envs: mujocoEnvs,
     algos: ["grpo", "ppo"],
     seeds: 5,
