@@ -155,7 +155,7 @@ export interface RecorderOptions {
   config: Record<string, unknown>;
   /** The file a resumed run left: its points up to `step` are kept, later ones dropped. */
   previous?: RunResults;
-  /** The step, train and wall time the run starts from (wall: default the previous file's, else 0). */
+  /** The step, train and wall time the run starts from (wall: default `previous`'s, else 0). */
   step: number;
   trainSeconds: number;
   wallSeconds?: number;

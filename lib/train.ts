@@ -467,7 +467,7 @@ async function run(
     previous: resumed && out ? await readResults(out) : undefined,
     step,
     trainSeconds,
-    wallSeconds: (resumed?.extra as { wallSeconds?: number })?.wallSeconds, // the file's: older
+    wallSeconds: (resumed?.extra as { wallSeconds?: number })?.wallSeconds, // not results.json's
     session: opts.session,
   });
   const save = async () => {
