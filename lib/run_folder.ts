@@ -162,9 +162,12 @@ export function openRunFolder(
   const found = runFilesIn(dir);
   if (found.length && !opts.resume && !opts.overwrite) {
     lock.release();
+    const resume = found.includes("checkpoint.json")
+      ? `continue it with --resume ${dir}`
+      : "it stopped before its first checkpoint, so it cannot be resumed";
     throw new Error(
       `--out ${dir} already holds a run (${found.join(", ")}); ` +
-        `continue it with --resume ${dir}, replace it with --overwrite, or choose another folder`,
+        `${resume}, replace it with --overwrite, or choose another folder`,
     );
   }
   if (opts.overwrite && !opts.resume) {

@@ -53,7 +53,7 @@ export function usage(): string {
     )
   );
   const envs = Object.entries(envDescriptions).map(([id, d]) => `  ${id.padEnd(26)} ${d}`);
-  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>):\n${
+  return `Usage: deno task train [flags]\n\nFlags (presets override the defaults; flags override presets; booleans also take --no-<flag>; a negative value needs =, as --init-log-std=-1):\n${
     lines.join("\n")
   }\n\nPresets:\n${pre.join("\n")}\n\nEnvironments:\n${envs.join("\n")}\n`;
 }

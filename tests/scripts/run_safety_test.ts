@@ -13,7 +13,7 @@ import { freeRunDir, LOCK_FILE } from "../../lib/run_folder.ts";
 import { Tensor } from "../../lib/tensor.ts";
 import { makeEnv } from "../../envs/registry.ts";
 import { main } from "../../scripts/train.ts";
-import { usage } from "../../scripts/config.ts";
+import { parseConfig, usage } from "../../scripts/config.ts";
 import { main as evalMain } from "../../scripts/eval.ts";
 import { tempDir } from "../tmp.ts";
 
@@ -66,6 +66,11 @@ Deno.test("a folder holding a run is refused unless resumed or --overwrite; defa
   ok(!("overwrite" in JSON.parse(await read(`${dir}/args.json`))), "--overwrite never sticks");
   strictEqual(freeRunDir(dir), `${dir}-2`);
   strictEqual(freeRunDir(`${dir}/sub`), `${dir}/sub`);
+  Deno.removeSync(checkpointPath(dir)); // as a run stopped before its first checkpoint leaves it
+  await rejects(
+    main([...grpo, "--quiet", "--total-steps", "200", "--out", dir]),
+    /already holds a run \(args.json, metrics.jsonl, metrics.csv\); it stopped before its first checkpoint, so it cannot be resumed, replace it with --overwrite/,
+  );
 });
 
 Deno.test("--resume DIR resumes where the files lie, writes DIR's args.json, and --quiet does not stick", async () => {
@@ -334,12 +339,15 @@ Deno.test("SIGINT and SIGTERM write a checkpoint, say where, and exit 130 / 143"
   );
 });
 
-Deno.test("set-up: the root lockfile holds no bench peer; --help says the step budget counts the env steps taken", async () => {
+Deno.test("set-up: the root lockfile holds no bench peer; --help says the step budget counts the env steps taken and how to pass a negative value", async () => {
   const lock = await Deno.readTextFile(new URL("../../deno.lock", import.meta.url));
   for (const peer of ["tensorflow", "vega"]) { // the lockfile's whole npm snapshot is fetched
     ok(!lock.includes(peer), `deno.lock names ${peer}: every train and test would download it`);
   }
   ok(usage().includes("until the env steps it actually took reach it"));
+  ok(usage().includes("a negative value needs =, as --init-log-std=-1"));
+  const parsed = parseConfig(["--init-log-std=-1"]);
+  strictEqual(parsed !== "help" && parsed.cfg.initLogStd, -1);
 });
 
 Deno.test("set-up: without Chromium the browser test is skipped with a line saying why and how", async () => {
