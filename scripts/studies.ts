@@ -138,7 +138,7 @@ export const studies: Record<string, StudySpec> = {
   // against whole episodes from one cloned reset per group; the mujoco study's seeds, budget and grid.
   "design-mujoco-whole": designStudy(
     "design-mujoco-whole",
-    "GRPO on whole episodes (horizon 1000, 8 groups of 8), each group from one fresh cloned reset, outcome advantages; on Hopper this is the preset, so its runs are copies of the mujoco study's (the same config and seeds)",
+    "GRPO on whole episodes (horizon 1000, 8 groups of 8), each group from one fresh cloned reset, outcome advantages; on Hopper the preset before its tuning (which chose 2 groups), so its runs are copies of the mujoco study's runs of that preset (the same config and seeds)",
     mujocoDesignEnvs,
     () => mujocoWhole,
     { seeds: 5, budget: mujocoDesignBudget },
