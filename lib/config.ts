@@ -603,7 +603,7 @@ export const presets = {
     // do well where early termination separates good and bad episodes). 128- and 64-step branches
     // from visited states evaluated 305.6 → 244.6 and 218.1 → 178.2 instead (docs/envs.md). 2 groups
     // (16 episodes per update, not 8 groups' 64): the equal-budget search's choice on seeds 1–3,
-    // 1015.9 ± 16.8 against 987.6 ± 8.7 (docs/tuning/hopper.md).
+    // 1015.9 ± 16.8 against 987.6 ± 8.7 (mean ± sample std over seeds, docs/tuning/hopper.md).
     grpo: {
       ...cheetahGrpo,
       totalSteps: 1_000_000,
