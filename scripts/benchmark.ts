@@ -269,8 +269,12 @@ export function benchmarkStats(data: BenchData): BenchStats {
   return { perTask, paired, pGrpo, normalized, byAlgo };
 }
 
-/** v with d decimals (−0 printed as 0). */
-export const fmt = (v: number, d: number) => (Object.is(v, -0) ? 0 : v).toFixed(d);
+/** v with d decimals; −0 prints as 0, and a nonzero v that would print as ±0.00 keeps its sign
+ * and first digit (−0.004), since a CI bound's sign carries the verdict. */
+export const fmt = (v: number, d: number) =>
+  v !== 0 && Math.abs(v) < 0.5 * 10 ** -d
+    ? v.toPrecision(1)
+    : (Object.is(v, -0) ? 0 : v).toFixed(d);
 /** "p [low, high]", or "p (n = 1)" for a single run. */
 export const ci = (iv: Interval, n: number, d: number) =>
   n === 1

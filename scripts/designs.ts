@@ -245,7 +245,7 @@ function designSummary(d: DesignData, compared: Compared[][]): string[] {
     "",
     `These are ${comparisons} per-task comparisons with the baselines, each at 95 %: even if no lever mattered, about 1 in 20 (here about ${
       Math.round(comparisons / 20)
-    }) would show a difference by chance. A per-task winner is a lead to test on other seeds, not a finding; the equal-budget searches in docs/tuning/ do that on seeds 1–10.`,
+    }) would show a difference by chance. A per-task winner is a lead to test on other seeds, not a finding; the equal-budget searches in docs/tuning/ do that on training seeds (1–10 on classic control, 1–3 on MuJoCo).`,
     "",
   );
   return out;

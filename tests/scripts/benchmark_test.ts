@@ -8,6 +8,8 @@ import { deepStrictEqual, ok, rejects, strictEqual, throws } from "node:assert/s
 import {
   benchmarkMarkdown,
   benchmarkStats,
+  ci,
+  fmt,
   loadBench,
   profileSvg,
 } from "../../scripts/benchmark.ts";
@@ -128,4 +130,11 @@ Deno.test("README's results table is what `deno task report` generates from docs
     "a header and one row per task with both algorithms",
   );
   throws(() => replaceReadmeBlock("no markers", block), /markers/);
+});
+
+Deno.test("a CI bound that rounds to zero keeps its sign: −0.004, not −0.00", () => {
+  strictEqual(ci({ point: 0.15, low: -0.004, high: 0.29 }, 5, 2), "0.15 [-0.004, 0.29]");
+  strictEqual(ci({ point: 0, low: -0, high: 0.0049 }, 5, 2), "0.00 [0.00, 0.005]");
+  strictEqual(fmt(-0.006, 2), "-0.01");
+  strictEqual(ci({ point: 3.25, low: 3.25, high: 3.25 }, 1, 1), "3.3 (n = 1)");
 });
