@@ -51,10 +51,10 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
   {
     study: "design-mujoco-independent",
     label: "unrelated whole episodes",
-    baseline: "preset",
-    baselineLabel: "the preset's vine",
+    baseline: "design-mujoco-vine",
+    baselineLabel: "vine branches",
     question:
-      "On MuJoCo, with termination (Walker2d, Ant) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat the preset's vine groups (branches from visited states; each preset is in “Designs compared”), and do they match PPO? Hopper's preset runs whole episodes from a cloned reset, so Hopper is in the next comparison only.",
+      "On MuJoCo, with termination (Walker2d, Ant) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat vine groups (8 groups of 8 branches from visited states: HalfCheetah's and Ant's presets, and Walker2d's before its tuning chose whole episodes), and do they match PPO? The mujoco study never ran a vine preset on Hopper, so Hopper is in the next comparison only.",
     envs: ["HalfCheetah-v5", "Walker2d-v5", "Ant-v5"],
   },
   {

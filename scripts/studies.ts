@@ -134,13 +134,29 @@ export const studies: Record<string, StudySpec> = {
     (e) => ({ ...whole[e], groupStart: "independent" }),
   ),
   // MuJoCo, with termination (Walker2d) and without (HalfCheetah): "Learning Without Critics?"'s
-  // groups (unrelated whole episodes, scored by their return) against the presets' vine groups and
+  // groups (unrelated whole episodes, scored by their return) against vine groups and
   // against whole episodes from one cloned reset per group; the mujoco study's seeds, budget and grid.
   "design-mujoco-whole": designStudy(
     "design-mujoco-whole",
     "GRPO on whole episodes (horizon 1000, 8 groups of 8), each group from one fresh cloned reset, outcome advantages; on Hopper the preset before its tuning (which chose 2 groups), so its runs are copies of the mujoco study's runs of that preset (the same config and seeds)",
     mujocoDesignEnvs,
     () => mujocoWhole,
+    { seeds: 5, budget: mujocoDesignBudget },
+  ),
+  // The vine groups as the MuJoCo presets ran them before Walker2d's tuning chose whole episodes:
+  // the baseline of the unrelated-whole-episodes design, fixed here so that a preset change does not
+  // move it.
+  "design-mujoco-vine": designStudy(
+    "design-mujoco-vine",
+    "GRPO's vine groups on MuJoCo (8 groups of 8 branches from visited states, branch probability 0.9): HalfCheetah's and Ant's presets (64-step branches, process advantages) and Walker2d's preset before its tuning (128-step branches, outcome advantages), so its runs are copies of the mujoco study's runs of those presets (the same config and seeds)",
+    ["HalfCheetah-v5", "Walker2d-v5", "Ant-v5"],
+    (e) => ({
+      groups: 8,
+      branchProb: 0.9,
+      ...(e === "Walker2d-v5"
+        ? { horizon: 128, advMode: "outcome" }
+        : { horizon: 64, advMode: "process" }),
+    }),
     { seeds: 5, budget: mujocoDesignBudget },
   ),
   "design-mujoco-independent": designStudy(
