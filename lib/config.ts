@@ -264,6 +264,16 @@ const cheetahGrpo = {
   epochs: 10,
   minibatches: 32,
 } satisfies Partial<Config>;
+// HalfCheetah's over whole 1000-step episodes, 2 groups of 8 each from one fresh cloned reset, at
+// 1M steps: what the MuJoCo equal-budget searches chose on Hopper, Walker2d and Swimmer.
+const wholeGrpo = {
+  ...cheetahGrpo,
+  totalSteps: 1_000_000,
+  horizon: 1000,
+  branchProb: 0,
+  groups: 2,
+  evalEvery: 5,
+} satisfies Partial<Config>;
 // CartPole's first GRPO preset (outcome advantages over 32-step vine branches), which the
 // MountainCar presets start from.
 const balanceGrpo = {
@@ -579,16 +589,7 @@ export const presets = {
     // Ours: HalfCheetah's (process advantages on the forward velocity) over whole episodes in 2
     // groups, γ 0.9999 (the zoo's for PPO) and log σ from 0: the equal-budget search's choice on
     // seeds 1–3, 109.6 ± 90.5 against 128-step branches' 56.4 ± 9.7 (docs/tuning/swimmer.md).
-    grpo: {
-      ...cheetahGrpo,
-      totalSteps: 1_000_000,
-      gamma: 0.9999,
-      horizon: 1000,
-      branchProb: 0,
-      groups: 2,
-      initLogStd: 0,
-      evalEvery: 5,
-    },
+    grpo: { ...wholeGrpo, gamma: 0.9999, initLogStd: 0 },
   },
   "Hopper-v5": {
     // SB3 zoo ppo.yml Hopper-v3: normalize, n_envs 1, n_steps 512, batch 32, gamma 0.999,
@@ -616,16 +617,7 @@ export const presets = {
     // from visited states evaluated 305.6 → 244.6 and 218.1 → 178.2 instead (docs/envs.md). 2 groups
     // (16 episodes per update, not 8 groups' 64): the equal-budget search's choice on seeds 1–3,
     // 1015.9 ± 16.8 against 987.6 ± 8.7 (mean ± sample std over seeds, docs/tuning/hopper.md).
-    grpo: {
-      ...cheetahGrpo,
-      totalSteps: 1_000_000,
-      advMode: "outcome",
-      horizon: 1000,
-      groups: 2,
-      branchProb: 0,
-      lrSchedule: "constant",
-      evalEvery: 5,
-    },
+    grpo: { ...wholeGrpo, advMode: "outcome", lrSchedule: "constant" },
   },
   "Walker2d-v5": {
     // SB3's PPO defaults with the zoo's normalize (the zoo's MuJoCo defaults, as its Ant and Swimmer
@@ -639,15 +631,7 @@ export const presets = {
     // which per-step process advantages never see) over whole episodes from fresh resets, 2 groups:
     // the equal-budget search's choice on seeds 1–3, 875.6 ± 201.2 against 128-step vine branches'
     // 377.3 ± 43.4 (mean ± sample std over seeds, docs/tuning/walker2d.md).
-    grpo: {
-      ...cheetahGrpo,
-      totalSteps: 1_000_000,
-      advMode: "outcome",
-      horizon: 1000,
-      groups: 2,
-      branchProb: 0,
-      evalEvery: 5,
-    },
+    grpo: { ...wholeGrpo, advMode: "outcome" },
   },
   "Ant-v5": {
     // SB3 zoo ppo.yml Ant-v3: the zoo's MuJoCo defaults (normalize, SB3's PPO defaults, 1M steps).
