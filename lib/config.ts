@@ -474,7 +474,7 @@ export const presets = {
     // SB3 zoo ppo.yml InvertedPendulum-v3: normalize, n_envs 1, n_steps 32, batch 64 (> the rollout:
     // one minibatch), gamma 0.999, lr 2.22425e-4, ent 1.37976e-7, clip 0.4, 5 epochs, λ 0.9,
     // max_grad_norm 0.3, vf 0.19816, SB3's 64-64 tanh policy. Differences: v5 not v3, 100k steps,
-    // and a linearly decaying lr (the zoo's is constant): at 1M the constant lr fell from 1000 on 2
+    // and a linearly decaying lr (the zoo's is constant): at 1M the constant lr ended below 1000 on 2
     // of 3 training seeds, the linear one on none (docs/tuning/invertedpendulum.md).
     ppo: {
       ...sb3Ppo,
@@ -583,7 +583,8 @@ export const presets = {
     ppo: { ...sb3Ppo, totalSteps: 1_000_000, gamma: 0.9999, gaeLambda: 0.98, evalEvery: 5 },
     // Ours: HalfCheetah's (process advantages on the forward velocity) over whole episodes in 2
     // groups, γ 0.9999 (the zoo's for PPO) and log σ from 0: the equal-budget search's choice on
-    // seeds 1–3, 109.6 ± 90.5 against 128-step branches' 56.4 ± 9.7 (docs/tuning/swimmer.md).
+    // seeds 1–3, 109.6 ± 90.5 against 128-step branches' 56.4 ± 9.7 (mean ± sample std,
+    // docs/tuning/swimmer.md).
     grpo: { ...wholeGrpo, gamma: 0.9999, initLogStd: 0 },
   },
   "Hopper-v5": {
