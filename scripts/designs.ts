@@ -54,7 +54,7 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     baseline: "design-mujoco-vine",
     baselineLabel: "vine branches",
     question:
-      "On MuJoCo, with termination (Walker2d, Ant) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat vine groups (8 groups of 8 branches from visited states: HalfCheetah's and Ant's presets, and Walker2d's before its tuning chose whole episodes), and do they match PPO? The mujoco study never ran a vine preset on Hopper, so Hopper is in the next comparison only.",
+      "On MuJoCo, with termination (Walker2d, Ant) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat vine groups (8 groups of 8 branches from visited states: HalfCheetah's preset, and Ant's and Walker2d's before their tuning chose whole episodes), and do they match PPO? The mujoco study never ran a vine preset on Hopper, so Hopper is in the next comparison only.",
     envs: ["HalfCheetah-v5", "Walker2d-v5", "Ant-v5"],
   },
   {

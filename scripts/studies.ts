@@ -143,12 +143,12 @@ export const studies: Record<string, StudySpec> = {
     () => mujocoWhole,
     { seeds: 5, budget: mujocoDesignBudget },
   ),
-  // The vine groups as the MuJoCo presets ran them before Walker2d's tuning chose whole episodes:
+  // The vine groups as the MuJoCo presets ran them before Walker2d's and Ant's tuning chose whole episodes:
   // the baseline of the unrelated-whole-episodes design, fixed here so that a preset change does not
   // move it.
   "design-mujoco-vine": designStudy(
     "design-mujoco-vine",
-    "GRPO's vine groups on MuJoCo (8 groups of 8 branches from visited states, branch probability 0.9): HalfCheetah's and Ant's presets (64-step branches, process advantages) and Walker2d's preset before its tuning (128-step branches, outcome advantages), so its runs are copies of the mujoco study's runs of those presets (the same config and seeds)",
+    "GRPO's vine groups on MuJoCo (8 groups of 8 branches from visited states, branch probability 0.9): HalfCheetah's preset and Ant's before its tuning (64-step branches, process advantages) and Walker2d's preset before its tuning (128-step branches, outcome advantages), so its runs are copies of the mujoco study's runs of those presets (the same config and seeds)",
     ["HalfCheetah-v5", "Walker2d-v5", "Ant-v5"],
     (e) => ({
       groups: 8,
