@@ -320,10 +320,12 @@ export const presets = {
       evalEvery: 5,
     },
   },
-  // The `grpo-fast` flags (6 epochs, scripts/variants.ts) train 1M steps in 3:01 here (docs/speed.md).
   "HalfCheetah-v5": {
-    // Rollouts on 2 env workers: the same numbers; 1.06–1.43× rollout steps/s here (docs/speed.md).
-    grpo: { totalSteps: 1_000_000, ...cheetahGrpo, threads: 2, envWorkers: 2 },
+    // 6 epochs (the `grpo-fast` flags, 1M steps in 3:01 here, docs/speed.md), the equal-budget
+    // search's choice on seeds 1–3: 3822.5 ± 266.2 against 10 epochs' 2985.4 ± 1575.2 (mean ± sample
+    // std, docs/tuning/halfcheetah.md). Rollouts on 2 env workers: the same numbers; 1.06–1.43×
+    // rollout steps/s here (docs/speed.md).
+    grpo: { totalSteps: 1_000_000, ...cheetahGrpo, epochs: 6, threads: 2, envWorkers: 2 },
     // Zoo-like: the SB3 zoo's tuned HalfCheetah PPO hyperparameters (its published 5819 ± 664 at 1M
     // steps), but not the zoo's training: here the value update is clipped (SB3: not; add
     // --no-clip-value), L_V carries a ½ (SB3: none; --no-half-value-loss), init is orthogonal (the zoo

@@ -54,7 +54,7 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
     baseline: "design-mujoco-vine",
     baselineLabel: "vine branches",
     question:
-      "On MuJoCo, with termination (Walker2d, Ant) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat vine groups (8 groups of 8 branches from visited states: HalfCheetah's preset, and Ant's and Walker2d's before their tuning chose whole episodes), and do they match PPO? The mujoco study never ran a vine preset on Hopper, so Hopper is in the next comparison only.",
+      "On MuJoCo, with termination (Walker2d, Ant) and without (HalfCheetah), do groups of unrelated whole episodes scored by their return (“Learning Without Critics?”) beat vine groups (8 groups of 8 branches from visited states: HalfCheetah's, Ant's and Walker2d's presets before their tuning), and do they match PPO? The mujoco study never ran a vine preset on Hopper, so Hopper is in the next comparison only.",
     envs: ["HalfCheetah-v5", "Walker2d-v5", "Ant-v5"],
   },
   {
@@ -116,18 +116,18 @@ export const DESIGN_VARIANTS: DesignVariant[] = [
   {
     study: "design-mujoco-whole-steps",
     label: "whole episodes, vine's gradient steps",
-    baseline: "preset",
-    baselineLabel: "the preset's vine",
+    baseline: "design-mujoco-vine",
+    baselineLabel: "the 64-step vine",
     question:
-      "With gradient steps equal, do whole episodes from a cloned reset match the preset's 64-step vine branches? The horizon (and with it the update count) is the lever left.",
+      "With gradient steps equal, do whole episodes from a cloned reset match the 64-step vine branches of HalfCheetah's preset as it stood (10 epochs, as here)? The horizon (and with it the update count) is the lever left.",
   },
   {
     study: "design-mujoco-h256",
     label: "256-step branches",
-    baseline: "preset",
-    baselineLabel: "the preset's 64-step branches",
+    baseline: "design-mujoco-vine",
+    baselineLabel: "64-step branches",
     question:
-      "The horizon lever on HalfCheetah with the update count fixed: do the preset's vine groups do better with 256-step branches (2 groups of 8 instead of 8, so an update takes the same 4,096 steps)?",
+      "The horizon lever on HalfCheetah with the update count fixed: do the vine groups of its preset as it stood (10 epochs) do better with 256-step branches (2 groups of 8 instead of 8, so an update takes the same 4,096 steps)?",
   },
 ];
 

@@ -85,7 +85,8 @@ const whole: Record<string, Partial<Config>> = {
 const grpoPreset = (env: string) => configFor({ env, algo: "grpo" });
 const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5", "Hopper-v5", "Ant-v5"];
 // Whole 1000-step episodes, 8 groups of 8 from one cloned reset each, scored by their return.
-const mujocoWhole: Partial<Config> = { ...group(1000, 0, 8), advMode: "outcome" };
+// 10 epochs, as every MuJoCo GRPO preset had when these studies ran (HalfCheetah's now takes 6).
+const mujocoWhole: Partial<Config> = { ...group(1000, 0, 8), advMode: "outcome", epochs: 10 };
 const mujocoDesignBudget = Object.fromEntries(mujocoDesignEnvs.map((e) => [e, 1_000_000]));
 const designStudy = (
   name: string,
@@ -143,16 +144,17 @@ export const studies: Record<string, StudySpec> = {
     () => mujocoWhole,
     { seeds: 5, budget: mujocoDesignBudget },
   ),
-  // The vine groups as the MuJoCo presets ran them before Walker2d's and Ant's tuning chose whole episodes:
+  // The vine groups as the MuJoCo presets ran them before their tuning (HalfCheetah, Walker2d, Ant):
   // the baseline of the unrelated-whole-episodes design, fixed here so that a preset change does not
   // move it.
   "design-mujoco-vine": designStudy(
     "design-mujoco-vine",
-    "GRPO's vine groups on MuJoCo (8 groups of 8 branches from visited states, branch probability 0.9): HalfCheetah's preset and Ant's before its tuning (64-step branches, process advantages) and Walker2d's preset before its tuning (128-step branches, outcome advantages), so its runs are copies of the mujoco study's runs of those presets (the same config and seeds)",
+    "GRPO's vine groups on MuJoCo (8 groups of 8 branches from visited states, branch probability 0.9): HalfCheetah's and Ant's presets (64-step branches, process advantages) and Walker2d's (128-step branches, outcome advantages) before their tuning, 10 epochs each, so its runs are copies of the mujoco study's runs of those presets as they stood (the same config and seeds)",
     ["HalfCheetah-v5", "Walker2d-v5", "Ant-v5"],
     (e) => ({
       groups: 8,
       branchProb: 0.9,
+      epochs: 10,
       ...(e === "Walker2d-v5"
         ? { horizon: 128, advMode: "outcome" }
         : { horizon: 64, advMode: "process" }),
@@ -203,8 +205,8 @@ export const studies: Record<string, StudySpec> = {
     (e) => ({ advMode: grpoPreset(e).advMode === "outcome" ? "process" : "outcome" }),
   ),
   // The whole-episode design takes 16 updates of 32 × 10 gradient steps in 1M steps, the vine preset
-  // 244 of 32 × 10: 500 minibatches of 128 rows (the vine's size) give it the vine's gradient steps
-  // per env step, so that the horizon (and with it the update count) is what is left between the two.
+  // as it stood 244 of 32 × 10: 500 minibatches of 128 rows (the vine's size) give it the vine's
+  // gradient steps per env step, so that the horizon (and with it the update count) is what is left.
   "design-mujoco-whole-steps": designStudy(
     "design-mujoco-whole-steps",
     "GRPO on whole episodes as design-mujoco-whole, in 500 minibatches of 128 rows: the vine preset's gradient steps per env step",
@@ -217,9 +219,9 @@ export const studies: Record<string, StudySpec> = {
   // minibatch rows; only the branch length (and with it the number of start states) changes.
   "design-mujoco-h256": designStudy(
     "design-mujoco-h256",
-    "The HalfCheetah GRPO preset with 256-step vine branches in 2 groups of 8 (the preset: 64 steps in 8 groups): the same steps per update",
+    "The HalfCheetah GRPO preset as it stood (10 epochs) with 256-step vine branches in 2 groups of 8 (the preset: 64 steps in 8 groups): the same steps per update",
     ["HalfCheetah-v5"],
-    () => ({ horizon: 256, groups: 2 }),
+    () => ({ horizon: 256, groups: 2, epochs: 10 }),
     { seeds: 5, budget: { "HalfCheetah-v5": 1_000_000 } },
   ),
   mujoco: {

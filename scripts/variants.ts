@@ -25,8 +25,8 @@ export function variants(env: string): Record<string, string[]> {
     "grpo-outcome": ["--algo", "grpo", "--adv-mode", "outcome"],
     // the adaptive KL penalty to π_old switched on (β_old starts at 0.1, target d = 0.01)
     "grpo-kl": ["--algo", "grpo", "--kl-coef", "0.1"],
-    // GRPO for HalfCheetah-v5 in about two thirds of the preset's time (docs/speed.md): 6 passes over
-    // each batch instead of 10, nothing else changed
+    // GRPO for HalfCheetah-v5 in about two thirds of the time of its preset as it stood
+    // (docs/speed.md): 6 passes over each batch instead of 10; the preset since its tuning
     "grpo-fast": ["--algo", "grpo", "--epochs", "6"],
     // PPO for HalfCheetah-v5 at about a sixth of the zoo preset's time (docs/speed.md): its 512 steps
     // per update as 8 envs × 64, 5 epochs of 2 minibatches of 256 (not 20 of 8 × 64), Adam α 3e-4

@@ -20,7 +20,11 @@ const data = (): DesignData => ({
     "design-whole": { "Pendulum-v1": [2, 3, 4], "Acrobot-v1": [-100, -90, -80] },
     "design-independent": { "Pendulum-v1": [0, 0, 0], "Acrobot-v1": [-85, -84, -83] },
     "design-mujoco-whole": { "Acrobot-v1": [-75, -75, -75] },
-    "design-mujoco-vine": { "Walker2d-v5": [-100, -90, -80], "Hopper-v5": [0, 0, 0] },
+    "design-mujoco-vine": {
+      "Acrobot-v1": [-110, -100, -90],
+      "Walker2d-v5": [-100, -90, -80],
+      "Hopper-v5": [0, 0, 0],
+    },
     "design-mujoco-independent": {
       "Acrobot-v1": [-95, -75, -65],
       "Walker2d-v5": [-95, -75, -65],
@@ -97,12 +101,14 @@ Deno.test("designStudiesMarkdown: the baseline is the baseline study's runs; poo
   // (3 + 3/2)/9 = 0.50
   match(row(md, "unrelated episodes", "Acrobot-v1")!, /\| 0\.50 \[/);
   // the gradient-steps study [-80, -70, -60] against whole [-75, -75, -75]: 0 + 3 + 3 of 9 = 0.67;
-  // against the preset [-100, -90, -80]: 2.5 (a tie with −80) + 3 + 3 of 9 = 0.94
+  // against the vine study [-110, -100, -90] (not the preset's [-100, -90, -80]): 9 of 9 = 1.00
   match(row(md, "whole episodes, vine's gradient steps vs whole", "Acrobot-v1")!, /\| 0\.67 \[/);
   match(
-    row(md, "whole episodes, vine's gradient steps vs the preset", "Acrobot-v1")!,
-    /\| 0\.94 \[/,
+    row(md, "whole episodes, vine's gradient steps vs the 64-step vine", "Acrobot-v1")!,
+    /\| 1\.00 \[/,
   );
+  // 256-step branches [-90, -80, -70] against the vine study: 2.5 (a tie with −90) + 3 + 3 of 9
+  match(row(md, "256-step branches", "Acrobot-v1")!, /\| 0\.94 \[/);
   // groups of 16 [0, 2, 5] against the preset [1, 2, 3]: 0 + (1 + ½) + 3 of 9 = 0.50
   match(row(md, "groups of 16", "Pendulum-v1")!, /\| 0\.50 \[/);
   // groups of 4, every run below the preset's worst (−100): 0 of 9, the preset better
