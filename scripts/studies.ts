@@ -83,10 +83,12 @@ const whole: Record<string, Partial<Config>> = {
 // The lever studies below change one field of the GRPO preset as it stands; a preset change makes
 // their committed runs stale (tests/scripts/study_test.ts), so they are rerun with it.
 const grpoPreset = (env: string) => configFor({ env, algo: "grpo" });
+const asRan = { epochs: 10, lr: 3e-4 };
 const mujocoDesignEnvs = ["Walker2d-v5", "HalfCheetah-v5", "Hopper-v5", "Ant-v5"];
 // Whole 1000-step episodes, 8 groups of 8 from one cloned reset each, scored by their return.
-// 10 epochs, as every MuJoCo GRPO preset had when these studies ran (HalfCheetah's now takes 6).
-const mujocoWhole: Partial<Config> = { ...group(1000, 0, 8), advMode: "outcome", epochs: 10 };
+// 10 epochs and lr 3e-4, as every MuJoCo GRPO preset had when these studies ran (HalfCheetah's now
+// takes 6 epochs, Ant's lr 1e-4).
+const mujocoWhole: Partial<Config> = { ...group(1000, 0, 8), advMode: "outcome", ...asRan };
 const mujocoDesignBudget = Object.fromEntries(mujocoDesignEnvs.map((e) => [e, 1_000_000]));
 const designStudy = (
   name: string,
@@ -149,12 +151,12 @@ export const studies: Record<string, StudySpec> = {
   // move it.
   "design-mujoco-vine": designStudy(
     "design-mujoco-vine",
-    "GRPO's vine groups on MuJoCo (8 groups of 8 branches from visited states, branch probability 0.9): HalfCheetah's and Ant's presets (64-step branches, process advantages) and Walker2d's (128-step branches, outcome advantages) before their tuning, 10 epochs each, so its runs are copies of the mujoco study's runs of those presets as they stood (the same config and seeds)",
+    "GRPO's vine groups on MuJoCo (8 groups of 8 branches from visited states, branch probability 0.9): HalfCheetah's and Ant's presets (64-step branches, process advantages) and Walker2d's (128-step branches, outcome advantages) before their tuning, 10 epochs and lr 3e-4 each, so its runs are copies of the mujoco study's runs of those presets as they stood (the same config and seeds)",
     ["HalfCheetah-v5", "Walker2d-v5", "Ant-v5"],
     (e) => ({
       groups: 8,
       branchProb: 0.9,
-      epochs: 10,
+      ...asRan,
       ...(e === "Walker2d-v5"
         ? { horizon: 128, advMode: "outcome" }
         : { horizon: 64, advMode: "process" }),
