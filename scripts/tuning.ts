@@ -8,8 +8,11 @@
  * ```text
  * a trial's score per seed = the mean return of its final evaluation (E episodes)
  * mean ± s over seeds, s the sample std (n − 1); IQM over seeds (lib/stats.ts iqm)
- * chosen: the trial of highest mean per algorithm
+ * chosen: the trial of highest mean per algorithm, once every run is in
  * ```
+ *
+ * A search that spans sessions commits each run's eval.json as it finishes, with `inProgress` set:
+ * its page lists the runs still missing and chooses nothing.
  *
  * @module
  */
@@ -25,6 +28,8 @@ export interface TuningSpec {
   notes: string;
   /** A return counted as solving the task, if any. */
   threshold?: number;
+  /** Runs may still be missing: the page says which, and no trial is chosen. */
+  inProgress?: boolean;
   trials: { name: string; algo: string; flags: string }[];
 }
 
@@ -36,7 +41,8 @@ export interface TuningTrial {
   scores: number[];
 }
 
-/** Reads a tuning folder; throws naming the file when a run's eval.json is missing. */
+/** Reads a tuning folder; throws naming the file when a run's eval.json is missing, unless the
+ * search is in progress (then that seed has no score yet). */
 export async function loadTuning(
   dir: string,
 ): Promise<{ spec: TuningSpec; trials: TuningTrial[] }> {
@@ -46,12 +52,11 @@ export async function loadTuning(
     const scores = [];
     for (const s of spec.seeds) {
       const file = `${dir}/trials/${t.name}_s${s}/eval.json`;
-      const e = JSON.parse(
-        await Deno.readTextFile(file).catch(() => {
-          throw new Error(`${file} is missing: trial ${t.name}, seed ${s}`);
-        }),
-      );
-      scores.push(e.mean as number);
+      const text = await Deno.readTextFile(file).catch(() => {
+        if (spec.inProgress) return undefined;
+        throw new Error(`${file} is missing: trial ${t.name}, seed ${s}`);
+      });
+      if (text !== undefined) scores.push(JSON.parse(text).mean as number);
     }
     trials.push({ ...t, scores });
   }
@@ -72,9 +77,19 @@ export function tuningMarkdown(spec: TuningSpec, trials: TuningTrial[], source: 
     }. A seed's score is the mean return of the run's final evaluation; ± is the sample std over seeds (n − 1).`,
     "",
   ];
+  const runs = spec.trials.length * spec.seeds.length;
+  const done = trials.reduce((n, t) => n + t.scores.length, 0);
+  if (spec.inProgress) {
+    out.push(
+      `**In progress: ${done} of ${runs} runs done.** No trial is chosen until every run is in.`,
+      "",
+    );
+  }
   for (const algo of [...new Set(trials.map((t) => t.algo))]) {
     const mine = trials.filter((t) => t.algo === algo);
-    const best = mine.reduce((a, b) => mean(b.scores) > mean(a.scores) ? b : a);
+    const best = spec.inProgress
+      ? undefined
+      : mine.reduce((a, b) => mean(b.scores) > mean(a.scores) ? b : a);
     const th = spec.threshold;
     out.push(
       `## ${algo.toUpperCase()}: ${mine.length} trials`,
@@ -86,12 +101,15 @@ export function tuningMarkdown(spec: TuningSpec, trials: TuningTrial[], source: 
     );
     for (const t of mine) {
       const x = t.scores;
+      const stats = x.length === 0
+        ? "— | — | —"
+        : `${mean(x).toFixed(1)} ± ${x.length > 1 ? sampleStd(x).toFixed(1) : "— (n = 1)"} | ${
+          iqm(x).toFixed(1)
+        } | ${Math.min(...x).toFixed(1)}`;
       out.push(
         `| ${t === best ? `**${t.name}** (chosen)` : t.name} | ${
           t.flags ? `\`${t.flags}\`` : "(the preset as it stood)"
-        } | ${x.length} | ${mean(x).toFixed(1)} ± ${sampleStd(x).toFixed(1)} | ${
-          iqm(x).toFixed(1)
-        } | ${Math.min(...x).toFixed(1)} |${
+        } | ${x.length} | ${stats} |${
           th === undefined ? "" : ` ${x.filter((v) => v >= th).length} / ${x.length} |`
         }`,
       );

@@ -49,3 +49,28 @@ Deno.test("loadTuning: reads each run's final mean; a missing run is named", asy
   );
   await rejects(loadTuning(dir), /trials\/base_s2\/eval\.json is missing: trial base, seed 2/);
 });
+
+Deno.test("an in-progress search: missing runs are pending, counted, and nothing is chosen", async () => {
+  const dir = tempDir();
+  await Deno.writeTextFile(`${dir}/trials.json`, JSON.stringify({ ...spec, inProgress: true }));
+  for (const [run, mean] of [["base_s1", -300], ["base_s3", -200], ["g99_s2", -150]] as const) {
+    await Deno.mkdir(`${dir}/trials/${run}`, { recursive: true });
+    await Deno.writeTextFile(`${dir}/trials/${run}/eval.json`, JSON.stringify({ mean }));
+  }
+  const loaded = await loadTuning(dir);
+  match(JSON.stringify(loaded.trials.map((t) => t.scores)), /^\[\[-300,-200\],\[-150\]\]$/);
+  const md = tuningMarkdown(loaded.spec, loaded.trials, "x");
+  match(md, /\*\*In progress: 3 of 8 runs done\.\*\*/);
+  // base: mean −250, sample std √(2·50²/1) = 70.7, IQM of 2 = −250
+  match(
+    md,
+    /\| base \| \(the preset as it stood\) \| 2 \| -250\.0 ± 70\.7 \| -250\.0 \| -300\.0 \| 1 \/ 2 \|/,
+  );
+  match(
+    md,
+    /\| g99 \| `--gamma 0\.99` \| 1 \| -150\.0 ± — \(n = 1\) \| -150\.0 \| -150\.0 \| 1 \/ 1 \|/,
+  );
+  ok(!md.includes("(chosen)"));
+  const none = tuningMarkdown(loaded.spec, [{ ...spec.trials[1], scores: [] }], "x");
+  match(none, /\| g99 \| `--gamma 0\.99` \| 0 \| — \| — \| — \| 0 \/ 0 \|/);
+});
