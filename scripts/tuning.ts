@@ -12,7 +12,7 @@
  * ```
  *
  * A search that spans sessions commits each run's eval.json as it finishes, with `inProgress` set:
- * its page lists the runs still missing and chooses nothing.
+ * its page counts the runs still missing and chooses nothing.
  *
  * @module
  */
@@ -28,7 +28,7 @@ export interface TuningSpec {
   notes: string;
   /** A return counted as solving the task, if any. */
   threshold?: number;
-  /** Runs may still be missing: the page says which, and no trial is chosen. */
+  /** Runs may still be missing: the page counts them, and no trial is chosen. */
   inProgress?: boolean;
   trials: { name: string; algo: string; flags: string }[];
 }
@@ -77,9 +77,9 @@ export function tuningMarkdown(spec: TuningSpec, trials: TuningTrial[], source: 
     }. A seed's score is the mean return of the run's final evaluation; ± is the sample std over seeds (n − 1).`,
     "",
   ];
-  const runs = spec.trials.length * spec.seeds.length;
-  const done = trials.reduce((n, t) => n + t.scores.length, 0);
   if (spec.inProgress) {
+    const runs = spec.trials.length * spec.seeds.length;
+    const done = trials.reduce((n, t) => n + t.scores.length, 0);
     out.push(
       `**In progress: ${done} of ${runs} runs done.** No trial is chosen until every run is in.`,
       "",
